@@ -1,0 +1,99 @@
+"""Fixtures: an app per test on each database, clients, and API helpers."""
+from __future__ import annotations
+
+import pytest
+
+from tracker import create_app
+from tracker.extensions import db, socketio
+
+from .databases import SQLiteTemplate, connect_postgres, missing_service
+from .factories import Factory
+from .helpers import ApiClient
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    return SQLiteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    database = connect_postgres(tmp_path_factory.mktemp("postgres"))
+    yield database
+    if not isinstance(database, str):
+        database.close()
+
+
+def database_url(kind: str, request, tmp_path) -> str:
+    if kind == "sqlite":
+        return request.getfixturevalue("sqlite_template").fresh_copy(tmp_path / "tracker.db")
+    database = request.getfixturevalue("postgres")
+    if isinstance(database, str):
+        missing_service(database)
+    return database.empty()
+
+
+def make_app(url: str, tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MESSAGE_QUEUE": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path):
+    """The app on a fresh, migrated database: every test runs on SQLite and on PostgreSQL."""
+    application = make_app(database_url(request.param, request, tmp_path), tmp_path)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(request, tmp_path):
+    """For tests whose subject is not the database (pages, the browser): SQLite only."""
+    application = make_app(database_url("sqlite", request, tmp_path), tmp_path)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Builds data: `make.department()`, `make.user("producer")`, `make.case()` …"""
+    with app.app_context():
+        yield Factory()
+
+
+@pytest.fixture
+def api(app, make):
+    """`api.as_role("producer").post(...)`: a test client that authenticates with a token."""
+    return ApiClient(app, make)
+
+
+@pytest.fixture
+def socket_client(app, client):
+    def connect(namespace="/live", auth=None):
+        return socketio.test_client(app, namespace=namespace, auth=auth, flask_test_client=client)
+    return connect

@@ -1,0 +1,137 @@
+"""The frame every JSON endpoint stands in: one OpenAPI document, guards on every request.
+
+flask-smorest builds the OpenAPI 3 document from the same marshmallow schemas that
+`@blueprint.arguments` uses to validate request bodies and query strings, so the document
+and the validation cannot drift apart.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_smorest import Api, Blueprint
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import UnsupportedMediaType
+
+from .errors import AppError
+
+API_PREFIX = "/api/v1"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+MAX_PER_PAGE = 200
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True, metadata={"description": "machine-readable, e.g. `invalid`"})
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "field name (dotted for nested) → messages"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class TrackerApi(Api):
+    """flask-smorest's Api with our error shape instead of its own handler."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        # errors.init_app registers the handlers that give the one shape of PRODUCT.md.
+        pass
+
+
+class PageQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+def page_of(query_params: dict) -> tuple[int, int]:
+    return query_params.get("page", 1), query_params.get("per_page", 50)
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Blueprint:
+    return Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
+
+
+def accepts_uploads(view):
+    """Mark a view that takes multipart uploads (and so the large body limit)."""
+    view.accepts_uploads = True
+    return view
+
+
+def guard_api_request() -> None:
+    """Body size, content type and CSRF, checked before any API view runs."""
+    if not request.path.startswith("/api/"):
+        return
+    view = _current_view()
+    takes_uploads = getattr(view, "accepts_uploads", False)
+    if not takes_uploads:
+        request.max_content_length = _app_config("API_MAX_JSON_BYTES")
+    if request.method in UNSAFE_METHODS:
+        _check_content_type(takes_uploads)
+        # Loading the user records how it was authenticated (g.auth_via).
+        if current_user.is_authenticated and g.get("auth_via") == "session":
+            try:
+                validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
+            except Exception as error:  # ValidationError from wtforms: any failure is a 403
+                raise CSRFError(str(error)) from error
+
+
+def _check_content_type(takes_uploads: bool) -> None:
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
+    if not has_body:
+        return
+    mimetype = request.mimetype
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return
+    if takes_uploads and mimetype == "multipart/form-data":
+        return
+    expected = "multipart/form-data" if takes_uploads else "application/json"
+    raise UnsupportedMediaType(f"Send the body as {expected}.")
+
+
+def _current_view():
+    endpoint = request.endpoint
+    return current_app.view_functions.get(endpoint) if endpoint else None
+
+
+def _app_config(key: str):
+    return current_app.config[key]
+
+
+api = TrackerApi()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": API_DESCRIPTION},
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        }},
+        "security": [{"bearer": []}, {"session": []}],
+    })
+    api.init_app(app)
+    app.before_request(guard_api_request)
+
+
+API_DESCRIPTION = """\
+问政追踪 — Face-to-Face Tracker.
+
+Authentication: `Authorization: Bearer <token>` (from `tracker create-token` or the admin
+page), or the session cookie from `POST /api/v1/auth/login`; cookie-authenticated writes must
+send the login answer's `csrf_token` as the `X-CSRF-Token` header (403 `csrf_failed` without it).
+
+Errors: `{"error": {"code", "message", "fields"}}` with the status: 400 `malformed`,
+401 `unauthenticated`, 403 `forbidden`, 404 `not_found`, 405 `method_not_allowed`,
+409 `conflict`, 413 `too_large`, 415 `unsupported_media_type`, 422 `invalid`
+(`fields` maps each field, dotted when nested, to its messages), 429 `rate_limited`.
+Unknown fields in a body are refused with 422.
+
+Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_page`
+(1–200, default 50). Filters take codes and plain words: `department=ZJJ`, `status=pool`.
+
+Login throttling: repeated failed logins for one username, or from one address, answer 429
+for 15 minutes (`Retry-After` says how long).
+"""

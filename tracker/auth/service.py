@@ -1,0 +1,122 @@
+"""Passwords, sessions' users and bearer tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from ..errors import InvalidError, NotFoundError
+from ..extensions import db
+from ..models import ApiToken, Department, Role, User, utcnow
+
+TOKEN_PREFIX = "ftt_"
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps the answer time the same,
+# so timing does not tell which usernames exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """True if the password is the user's; upgrades an outdated hash on the way."""
+    stored = user.password_hash if user else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, with the login time recorded; else None."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if not check_password(user, password) or user is None or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidError("The password is too short.",
+                           fields={"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]})
+
+
+def create_user(username: str, password: str, role: Role | str, *, department_code: str | None = None,
+                email: str | None = None, display_name: str = "") -> User:
+    """A new account; department users must name their department, others must not."""
+    role = Role(role)
+    problems: dict[str, list[str]] = {}
+    username = username.strip()
+    if not username:
+        problems["username"] = ["A username is required."]
+    elif db.session.scalar(select(User.id).where(User.username == username)):
+        problems["username"] = ["This username is taken."]
+    department = None
+    if role is Role.DEPARTMENT:
+        if not department_code:
+            problems["department"] = ["A department account needs a department."]
+        else:
+            department = db.session.scalar(select(Department).where(Department.code == department_code))
+            if department is None:
+                problems["department"] = [f"No department with code {department_code}."]
+    elif department_code:
+        problems["department"] = ["Only department accounts belong to a department."]
+    if problems:
+        raise InvalidError("The account could not be created.", fields=problems)
+    validate_password(password)
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                department=department, email=email or None, display_name=display_name or username)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token for the user: the record, and the token itself (shown only now)."""
+    secret = secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secret
+    record = ApiToken(user=user, name=name, prefix=secret[:8], token_hash=_digest(token))
+    db.session.add(record)
+    db.session.commit()
+    return record, token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked or not record.user.active:
+        return None
+    return record.user
+
+
+def revoke_token(token_id: int) -> ApiToken:
+    record = db.session.get(ApiToken, token_id)
+    if record is None:
+        raise NotFoundError("No such token.")
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        db.session.commit()
+    return record
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username))

@@ -1,0 +1,100 @@
+"""Settings, read from the environment, with defaults that let the demo run with no set-up."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+def default_instance_path() -> Path:
+    """Where the SQLite file, the generated secret key and uploads live.
+
+    `TRACKER_INSTANCE_PATH` wins; otherwise `./instance` under the current directory, so a
+    deployment from a wheel does not write into site-packages.
+    """
+    configured = os.environ.get("TRACKER_INSTANCE_PATH")
+    return Path(configured or Path.cwd() / "instance").resolve()
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """The configured key, or one generated once and kept in the instance folder.
+
+    Keeping it on disk means sessions survive a restart without anyone having to set a key.
+    """
+    configured = os.environ.get("TRACKER_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two workers starting at once must not end up with different keys.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def from_environment(instance_path: Path) -> dict:
+    """The application's configuration as a plain mapping."""
+    database_url = os.environ.get("TRACKER_DATABASE_URL") or f"sqlite:///{instance_path / 'tracker.db'}"
+    message_queue = os.environ.get("TRACKER_MESSAGE_QUEUE") or None
+    return {
+        "SECRET_KEY": load_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "MESSAGE_QUEUE": message_queue,
+        "UPLOAD_FOLDER": os.environ.get("TRACKER_UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        "CASE_REF_PREFIX": os.environ.get("TRACKER_CASE_REF_PREFIX", "SY"),
+        "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "") == "1",
+        "PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT", "0")),
+        "RATELIMIT_STORAGE_URI": message_queue or "memory://",
+        "SMTP_URL": os.environ.get("TRACKER_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "tracker@localhost"),
+        "DISPLAY_TOKEN_REQUIRED": os.environ.get("TRACKER_DISPLAY_TOKEN_REQUIRED", "") == "1",
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people write `postgresql://`; we speak to PostgreSQL through psycopg 3 only."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+# Settings that do not come from the environment.
+DEFAULTS = {
+    "ASYNC_MODE": "threading",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Large enough for evidence uploads; JSON endpoints get the smaller limit below.
+    "MAX_CONTENT_LENGTH": 25 * MB,
+    "API_MAX_JSON_BYTES": 1 * MB,
+    "IMPORT_MAX_BYTES": 10 * MB,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # The CSRF token lives as long as the session: a producer's console stays open for a
+    # whole broadcast and must not start failing after an hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_HEADERS": ["X-CSRF-Token", "X-CSRFToken"],
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_USER_LIMIT": "8 per 15 minutes",
+    "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "LANGUAGES": ["zh_CN", "en"],
+    "TIMEZONE": "Asia/Shanghai",
+    "API_TITLE": "Face-to-Face Tracker API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "JSON_SORT_KEYS": False,
+}

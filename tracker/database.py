@@ -1,0 +1,106 @@
+"""Engine behaviour that depends on the database: SQLite's pragmas and its single writer.
+
+SQLite lets one connection write at a time. A connection that finds the write lock taken
+waits inside SQLite's C code for up to `busy_timeout`; under gevent that wait blocks the
+whole worker, every websocket included, and then fails with "database is locked". So within
+a process, writers queue on a lock that gevent understands (the standard library's lock,
+which the gevent worker has patched before the app is created) *before* SQLite sees the write.
+Readers never take it: in WAL mode they read a snapshot while a writer works.
+
+Python's sqlite3 module opens a transaction only at the first INSERT/UPDATE/DELETE, so
+taking the lock at the first write of a session (ORM flush or DML statement) covers the
+whole transaction, and releasing it when the session's transaction ends frees it again.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from .extensions import db
+
+BUSY_TIMEOUT_MS = 5000
+_LOCK_HELD = "tracker.sqlite_write_lock_held"
+
+
+class SQLiteWriteLock:
+    """Serialises the writing sessions of one process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def acquire_for(self, session: Session) -> None:
+        if session.info.get(_LOCK_HELD):
+            return
+        self._lock.acquire()
+        session.info[_LOCK_HELD] = True
+
+    def release_for(self, session: Session) -> None:
+        if session.info.pop(_LOCK_HELD, False):
+            self._lock.release()
+
+
+# One lock per SQLite engine; sessions find theirs through the engine they are bound to.
+_locks: "weakref.WeakKeyDictionary[Engine, SQLiteWriteLock]" = weakref.WeakKeyDictionary()
+
+
+def init_app(app: Flask) -> None:
+    """Apply the per-database engine settings; call after db.init_app."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        _locks[engine] = SQLiteWriteLock()
+
+
+def write_lock_for(engine: Engine) -> SQLiteWriteLock | None:
+    return _locks.get(engine)
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _lock_of(session: Session) -> SQLiteWriteLock | None:
+    if not _locks:
+        return None
+    try:
+        bind = session.get_bind()
+    except Exception:  # an unbound session has nothing to guard
+        return None
+    return _locks.get(getattr(bind, "engine", bind))
+
+
+# Listeners on the Session class, registered once: Flask-SQLAlchemy makes a session per
+# context, and every session of a SQLite engine must queue.
+@event.listens_for(Session, "before_flush")
+def _before_flush(session, _context, _instances) -> None:  # noqa: ANN001
+    if session.new or session.dirty or session.deleted:
+        lock = _lock_of(session)
+        if lock:
+            lock.acquire_for(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_dml(state) -> None:  # noqa: ANN001
+    if state.is_insert or state.is_update or state.is_delete:
+        lock = _lock_of(state.session)
+        if lock:
+            lock.acquire_for(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session, transaction) -> None:  # noqa: ANN001
+    if transaction.parent is None and session.info.get(_LOCK_HELD):
+        lock = _lock_of(session)
+        if lock:
+            lock.release_for(session)

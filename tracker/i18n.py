@@ -1,0 +1,46 @@
+"""Chinese first, English second: the visitor's choice is kept in the session."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request, session
+
+from flask_babel import lazy_gettext as _l
+
+from .extensions import babel
+from .permissions import ANYONE, allow
+
+bp = Blueprint("i18n", __name__)
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "producer": _l("Producer"),
+    "department": _l("Department staff"),
+    "supervisor": _l("Supervisor"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.route("/lang/<code>")
+@allow(ANYONE)
+def switch_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(target)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    app.register_blueprint(bp)
+    app.jinja_env.globals["role_label"] = role_label

@@ -1,0 +1,38 @@
+"""Broadcasts."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .accounts import enum_column
+from .types import UTCDateTime, utcnow
+
+
+class EpisodeStatus(str, enum.Enum):
+    PLANNED = "planned"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Episode(db.Model):
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    air_date: Mapped[date] = mapped_column(Date, index=True)
+    scheduled_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scheduled_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[EpisodeStatus] = mapped_column(enum_column(EpisodeStatus), default=EpisodeStatus.PLANNED)
+    # Raised by one on every change to the episode's live state; see PRODUCT.md "version".
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Episode {self.number}>"
