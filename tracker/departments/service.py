@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Department, DepartmentKind
+from ..models import Department, DepartmentKind, User
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
@@ -86,3 +86,27 @@ def codes_to_departments(codes: list[str], field: str = "department_codes") -> l
 
 def count_departments() -> int:
     return db.session.scalar(select(func.count(Department.id))) or 0
+
+
+DIRECTORY_SORTS = ("code", "name", "kind", "users")
+
+
+def department_directory(*, kind: str | None = None, q: str | None = None, active: bool | None = None,
+                         sort: str = "code", descending: bool = False) -> list[tuple[Department, int]]:
+    """Departments matching the filters, each with its number of accounts, sorted (code breaks ties)."""
+    user_counts = (select(User.department_id, func.count(User.id).label("user_count"))
+                   .group_by(User.department_id).subquery())
+    user_count = func.coalesce(user_counts.c.user_count, 0).label("user_count")
+    query = select(Department, user_count).outerjoin(user_counts, user_counts.c.department_id == Department.id)
+    if kind:
+        query = query.where(Department.kind == DepartmentKind(kind))
+    if active is not None:
+        query = query.where(Department.active.is_(active))
+    if q and q.strip():
+        text = q.strip()
+        query = query.where(Department.code.icontains(text, autoescape=True)
+                            | Department.name.icontains(text, autoescape=True))
+    columns = {"code": Department.code, "name": Department.name, "kind": Department.kind, "users": user_count}
+    order = columns.get(sort, Department.code)
+    query = query.order_by(order.desc() if descending else order.asc(), Department.code)
+    return [(department, count) for department, count in db.session.execute(query)]
