@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .auth import service as accounts
+from .cases.import_command import import_cases_command
 from .demo import load_demo, print_accounts
 from .departments import service as departments
 from .errors import AppError
@@ -86,7 +87,7 @@ def demo_command() -> None:
 
 
 COMMANDS = [demo_command, init_db_command, create_department_command, create_user_command, create_token_command,
-            serve_command]
+            serve_command, import_cases_command]
 
 
 def register(group: click.Group) -> None:

@@ -1,8 +1,9 @@
 """Chinese first, English second: the visitor's choice is kept in the session."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .extensions import babel
@@ -23,6 +24,8 @@ def role_label(role: str) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the CLI speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -43,4 +46,4 @@ def switch_language(code: str):
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
     app.register_blueprint(bp)
-    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals.update(role_label=role_label, get_locale=get_locale)

@@ -1,0 +1,161 @@
+"""Reading a hotline system's export: CSV or XLSX, told apart by content, not by file name.
+
+12345 systems export CSV in UTF-8 (often with a BOM) or in GBK, and XLSX whose numbers
+(phone numbers, work-order numbers) are stored as numbers. Whatever the format, the result is
+the same: the non-blank rows, each with its line number as a person sees it in Excel
+(the first row is line 1) and its cells as trimmed text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+
+from ..errors import AppError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+ENCODINGS = ("utf-8-sig", "gb18030")
+DELIMITERS = ",\t;"
+# Text files never hold these; binary files (images, archives, random bytes) nearly always do.
+BINARY_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+SNIFF_CHARS = 64 * 1024
+
+
+class ImportFileError(AppError):
+    """The file cannot be read as an export at all; nothing is imported from it."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    cells: tuple[str, ...]
+
+    def cell(self, index: int | None) -> str:
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+
+@dataclass(frozen=True)
+class Table:
+    """The non-blank rows of a file, and how the file was read."""
+
+    rows: list[Row]
+    kind: str                    # "csv" or "xlsx"
+    encoding: str = ""           # CSV only
+    delimiter: str = ""          # CSV only
+    sheet: str = ""              # XLSX only: the first sheet's name
+
+
+def read_table(data: bytes) -> Table:
+    """The rows of a CSV or XLSX export; `ImportFileError` if it is neither."""
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if data.startswith(OLE2_MAGIC):
+        raise ImportFileError(_("This is an old Excel workbook (.xls) or a password-protected one. "
+                                "Save it as .xlsx without a password, or as CSV, and try again."))
+    table = _read_xlsx(data) if data.startswith(ZIP_MAGIC) else _read_csv(data)
+    if not table.rows:
+        raise ImportFileError(_("The file has no rows."))
+    return table
+
+
+def _read_xlsx(data: bytes) -> Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        is_workbook = False
+    if not is_workbook:
+        raise ImportFileError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds of error on a damaged workbook
+        raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        # Exporters often write a wrong sheet size; read what is really there.
+        sheet.reset_dimensions()
+        rows = []
+        for line, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+            cells = tuple(_cell_text(value) for value in values)
+            if any(cells):
+                rows.append(Row(line, cells))
+        return Table(rows=rows, kind="xlsx", sheet=sheet.title)
+    except Exception as error:  # a damaged sheet fails only once it is read
+        raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from error
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a person sees: 13900000001, not 13900000001.0."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    # PostgreSQL refuses NUL in text; a workbook can smuggle one in as _x0000_.
+    return str(value).replace("\x00", "").strip()
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if BINARY_CHARACTERS.search(text):
+            break
+        return text, encoding
+    raise ImportFileError(_("This file is neither a CSV file (UTF-8 or GBK text) nor an Excel workbook (.xlsx)."))
+
+
+def _delimiter(text: str) -> str:
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]  # a cut line would mislead the sniffer
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        # The header is the line richest in delimiters, even below a title line.
+        lines = [line for line in sample.splitlines()[:10] if line.strip()]
+        return max(DELIMITERS, key=lambda d: max((line.count(d) for line in lines), default=0))
+
+
+def _csv_cell(text: str) -> str:
+    text = text.strip()
+    # ="0123": the trick exporters use so that Excel keeps a number's leading zeros.
+    if text.startswith('="') and text.endswith('"') and len(text) >= 3:
+        text = text[2:-1].strip()
+    return text
+
+
+def _read_csv(data: bytes) -> Table:
+    text, encoding = _decode(data)
+    delimiter = _delimiter(text)
+    rows = []
+    try:
+        # Each record is one row in Excel, even when a quoted cell spans several lines.
+        for line, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
+            cells = tuple(_csv_cell(cell) for cell in record)
+            if any(cells):
+                rows.append(Row(line, cells))
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file could not be read: %(error)s", error=str(error))) from error
+    return Table(rows=rows, kind="csv", encoding="gb18030" if encoding == "gb18030" else "utf-8",
+                 delimiter=delimiter)
