@@ -1,7 +1,11 @@
 """Fixtures: an app per test on each database, clients, and API helpers."""
 from __future__ import annotations
 
+import contextvars
+import os
+
 import pytest
+from flask.testing import FlaskClient
 
 from tracker import create_app
 from tracker.extensions import db, socketio
@@ -35,6 +39,18 @@ def database_url(kind: str, request, tmp_path) -> str:
     return database.empty()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Without this, a request made while the test holds an app context (the `make` fixture
+    keeps one open) would share the test's `g` and database session — and, for example,
+    see the user a previous request loaded.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 def make_app(url: str, tmp_path, **overrides):
     config = {
         "TESTING": True,
@@ -44,9 +60,12 @@ def make_app(url: str, tmp_path, **overrides):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MESSAGE_QUEUE": None,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "PASSWORD_HASH_CHEAP": True,
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
 
 
 @pytest.fixture(params=DATABASES)
@@ -97,3 +116,13 @@ def socket_client(app, client):
     def connect(namespace="/live", auth=None):
         return socketio.test_client(app, namespace=namespace, auth=auth, flask_test_client=client)
     return connect
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under TRACKER_REQUIRE_SERVICES=1 (CI) a skipped test is a failed one: nothing may hide."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("TRACKER_REQUIRE_SERVICES") == "1" and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped while TRACKER_REQUIRE_SERVICES=1: {report.longrepr}"

@@ -20,7 +20,7 @@ from tracker.config import normalise_database_url
 from tracker.extensions import db
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-SUITE_DATABASE = "tracker_suite"
+SUITE_DATABASE = f"tracker_suite_{os.getpid()}"  # concurrent runs must not share one
 
 
 def services_required() -> bool:
@@ -58,6 +58,7 @@ class PostgresDatabase:
 
     def __init__(self, admin_url: str, folder: Path) -> None:
         admin = make_url(normalise_database_url(admin_url))
+        self._admin = admin
         self.url = admin.set(database=SUITE_DATABASE).render_as_string(hide_password=False)
         engine = create_engine(admin, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
@@ -78,6 +79,10 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self._engine.dispose()
+        engine = create_engine(self._admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {SUITE_DATABASE} WITH (FORCE)"))
+        engine.dispose()
 
 
 def connect_postgres(folder: Path) -> PostgresDatabase | str:

@@ -325,3 +325,30 @@ def test_a_token_needs_a_name_and_an_active_account(admin, make):
     refused = admin.submit(f"/admin/users/{user.id}/tokens", {"name": "脚本"})
     assert refused.status_code == 409
     assert db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id)) is None
+
+
+def test_admin_creates_shows_once_and_revokes_a_display_token(app, make, api):
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.live.display_tokens import display_token_valid
+    from tracker.models import DisplayToken
+
+    client, _csrf = api.session_login(make.user("admin"))
+    page = client.get("/admin/displays")
+    assert page.status_code == 200
+    csrf = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    created = client.post("/admin/displays", data={"name": "演播室大屏2", "csrf_token": csrf})
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
+    token = created.get_data(as_text=True).split('id="new-token" class="token-value" type="text" value="')[1].split('"')[0]
+    assert display_token_valid(token)
+    assert token not in client.get("/admin/displays").get_data(as_text=True)
+    record = db.session.scalar(select(DisplayToken).where(DisplayToken.name == "演播室大屏2"))
+    client.post(f"/admin/displays/{record.id}/revoke", data={"csrf_token": csrf})
+    db.session.expire_all()
+    assert not display_token_valid(token)
+
+
+def test_only_admins_manage_display_tokens(make, api):
+    client, _csrf = api.session_login(make.user("producer"))
+    assert client.get("/admin/displays").status_code == 403

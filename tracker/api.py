@@ -60,6 +60,12 @@ def accepts_uploads(view):
     return view
 
 
+def no_csrf(view):
+    """Mark a view that does not act on the session's authority (login), so needs no CSRF token."""
+    view.skips_csrf = True
+    return view
+
+
 def guard_api_request() -> None:
     """Body size, content type and CSRF, checked before any API view runs."""
     if not request.path.startswith("/api/"):
@@ -71,7 +77,8 @@ def guard_api_request() -> None:
     if request.method in UNSAFE_METHODS:
         _check_content_type(takes_uploads)
         # Loading the user records how it was authenticated (g.auth_via).
-        if current_user.is_authenticated and g.get("auth_via") == "session":
+        if (current_user.is_authenticated and g.get("auth_via") == "session"
+                and not getattr(view, "skips_csrf", False)):
             try:
                 validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
             except Exception as error:  # ValidationError from wtforms: any failure is a 403

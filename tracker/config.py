@@ -56,6 +56,7 @@ def from_environment(instance_path: Path) -> dict:
         "SMTP_URL": os.environ.get("TRACKER_SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "tracker@localhost"),
         "DISPLAY_TOKEN_REQUIRED": os.environ.get("TRACKER_DISPLAY_TOKEN_REQUIRED", "") == "1",
+        "WEBSOCKET_COMPRESSION": os.environ.get("TRACKER_WEBSOCKET_COMPRESSION", "") == "1",
     }
 
 

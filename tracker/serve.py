@@ -32,6 +32,9 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "--timeout", "60",
         "--backlog", "2048",
         "--bind", f"{host}:{port}",
+        # The control socket's default path is shared by every gunicorn of the user: two
+        # deployments (or a deployment and a test) on one host would take each other's.
+        "--no-control-socket",
         "--access-logfile", "-",
         "--error-logfile", "-",
         "tracker.wsgi:app",

@@ -132,3 +132,8 @@ class TokenForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that act."""
+
+
+class DisplayTokenForm(FlaskForm):
+    name = StringField(_l("Screen name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("Which screen or browser source uses it, e.g. studio big screen 2 or OBS."))

@@ -9,7 +9,7 @@ from ..departments import service as departments
 from ..errors import AppError
 from ..permissions import allow
 from ..users import service as users
-from . import accounts  # noqa: F401 - registers the account and token pages on `bp`
+from . import accounts, displays  # noqa: F401 - register the account, token and display-token pages on `bp`
 from .blueprint import bp, chosen, form_status, search_text, show_service_errors
 from .forms import KIND_LABELS, DepartmentCreateForm, DepartmentEditForm, kind_label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from ..api import api_blueprint
+from ..api import api_blueprint, no_csrf
 from ..errors import AppError
 from ..permissions import ANYONE, allow
 from .schemas import LoginIn, LoginOut, UserOut
@@ -22,6 +22,7 @@ blp = api_blueprint("auth_api", __name__, "/auth", description="Sessions for bro
 @blp.alt_response(429, description="too many failed attempts; see Retry-After")
 @per_username
 @per_address
+@no_csrf
 def login(credentials: dict):
     user = authenticate(credentials["username"], credentials["password"])
     if user is None:

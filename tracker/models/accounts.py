@@ -98,3 +98,17 @@ class ApiToken(db.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DisplayToken(db.Model):
+    """Lets a studio screen or a browser source (OBS, vMix, CasparCG) open the display pages
+    where a deployment requires it (TRACKER_DISPLAY_TOKEN_REQUIRED=1). Stored hashed."""
+
+    __tablename__ = "display_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

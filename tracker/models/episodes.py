@@ -32,6 +32,12 @@ class Episode(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the on-air graphic shows: "case" (the item on air), "commitment" (graphic_id), or
+    # "none". Nothing reaches air unless a producer put it there.
+    graphic_kind: Mapped[str] = mapped_column(String(20), default="none")
+    graphic_id: Mapped[int | None] = mapped_column(Integer)
+    # "Clear screen": every display shows the neutral standby frame until resumed.
+    screen_cleared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -1,0 +1,109 @@
+"""The live push against the real server: `tracker serve` (gunicorn, gevent) and a Socket.IO client."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+import requests
+import socketio
+
+from .servers import TrackerServer
+
+pytestmark = pytest.mark.server
+
+COMPLAINANT_NAME = "隐私测试人甲"
+COMPLAINANT_PHONE = "13912345678"
+
+
+class Viewer:
+    """A python-socketio client on /live that records every state it receives."""
+
+    def __init__(self, url: str, episode_id: int) -> None:
+        self.states: list[dict] = []
+        self.raw: list[str] = []
+        self.arrived = threading.Condition()
+        self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.client.on("state", self._on_state, namespace="/live")
+        self.client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"episode": episode_id},
+                            wait_timeout=10)
+
+    def _on_state(self, state: dict) -> None:
+        with self.arrived:
+            self.states.append(state)
+            self.raw.append(json.dumps(state, ensure_ascii=False))
+            self.arrived.notify_all()
+
+    def wait_for(self, predicate, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while True:
+                match = next((s for s in reversed(self.states) if predicate(s)), None)
+                if match is not None:
+                    return match
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no matching state in {timeout}s; last: {self.states[-1:]}")
+                self.arrived.wait(remaining)
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+@pytest.fixture
+def show(tmp_path):
+    """A running server with a producer's token, an episode and two cases in its running order."""
+    srv = TrackerServer(tmp_path / "instance")
+    for args in (["init-db"], ["create-department", "ZJJ", "市住建局"]):
+        assert srv.run_cli(*args).returncode == 0
+    srv.env["TRACKER_PASSWORD"] = "producer-pass-1"
+    assert srv.run_cli("create-user", "producer", "--role", "producer").returncode == 0
+    token = srv.run_cli("create-token", "producer").stdout.strip()
+    srv.start()
+    headers = {"Authorization": f"Bearer {token}"}
+    api = lambda path, body=None: requests.post(srv.url + path, json=body or {}, headers=headers, timeout=10)  # noqa: E731
+    episode = api("/api/v1/episodes", {"title": "实时推送测试", "air_date": "2026-12-04"}).json()
+    items = []
+    for title in ("断头路", "转供电"):
+        case = api("/api/v1/cases", {"title": title, "summary": "居民反映", "department_codes": ["ZJJ"],
+                                     "complainant": {"name": COMPLAINANT_NAME, "phone": COMPLAINANT_PHONE}}).json()
+        items.append(api(f"/api/v1/episodes/{episode['id']}/rundown", {"case_id": case["id"]}).json()["id"])
+    yield srv, api, episode["id"], items
+    srv.kill()
+
+
+def test_connect_gets_the_snapshot_and_actions_arrive_within_a_second(show):
+    srv, api, episode_id, (first, _second) = show
+    viewer = Viewer(srv.url, episode_id)
+    try:
+        snapshot = viewer.wait_for(lambda s: True, 5)
+        assert snapshot["episode"]["id"] == episode_id and snapshot["on_air"] is None
+        assert [q["item_id"] for q in snapshot["queue"]] == list(show[3])
+        sent = time.monotonic()
+        assert api(f"/api/v1/episodes/{episode_id}/rundown/{first}/take").status_code == 200
+        state = viewer.wait_for(lambda s: s["on_air"] and s["on_air"]["item_id"] == first, 1.0)
+        assert time.monotonic() - sent < 1.0
+        assert state["version"] == snapshot["version"] + 1
+    finally:
+        viewer.close()
+    assert all(COMPLAINANT_NAME not in raw and COMPLAINANT_PHONE not in raw for raw in viewer.raw)
+
+
+def test_kill_and_restart_mid_show_the_client_comes_back_to_the_same_state(show):
+    srv, api, episode_id, (first, second) = show
+    api(f"/api/v1/episodes/{episode_id}/rundown/{first}/take")
+    api(f"/api/v1/episodes/{episode_id}/rundown/{second}/standby")
+    viewer = Viewer(srv.url, episode_id)
+    try:
+        before = viewer.wait_for(lambda s: s["standby"] is not None, 5)
+        received = len(viewer.states)
+        srv.kill()  # SIGKILL to master and workers: no goodbye to anyone
+        srv.start()
+        after = viewer.wait_for(lambda s: len(viewer.states) > received, 20)
+        assert after == before  # the same state, from the database, after the restart
+        assert api(f"/api/v1/episodes/{episode_id}/rundown/{second}/take").status_code == 200
+        viewer.wait_for(lambda s: s["on_air"] and s["on_air"]["item_id"] == second, 2)
+    finally:
+        viewer.close()
+    assert all(COMPLAINANT_NAME not in raw and COMPLAINANT_PHONE not in raw for raw in viewer.raw)

@@ -1,0 +1,21 @@
+"""Rules every part of the product applies the same way: overdue, due soon."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from ..models import CommitmentStatus
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CLOSED = frozenset({CommitmentStatus.VERIFIED, CommitmentStatus.CLOSED_UNFULFILLED})
+DUE_SOON_DAYS = 3
+
+
+def today() -> date:
+    """The calendar day in Asia/Shanghai, whatever the server's time zone."""
+    return datetime.now(SHANGHAI).date()
+
+
+def is_overdue(deadline: date, status: CommitmentStatus, on: date | None = None) -> bool:
+    """The deadline's day has passed and the commitment is neither verified nor closed."""
+    return status not in CLOSED and deadline < (on or today())

@@ -1,0 +1,75 @@
+"""An episode's running order and its append-only log."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .accounts import enum_column
+from .cases import Case
+from .types import UTCDateTime, utcnow
+
+
+class ItemState(str, enum.Enum):
+    QUEUED = "queued"
+    STANDBY = "standby"
+    ON_AIR = "on_air"
+    DONE = "done"
+    SKIPPED = "skipped"
+    HELD = "held"
+
+
+def _one_per_episode(name: str, state: str) -> Index:
+    # The database itself refuses a second on-air (or standby) item in an episode.
+    condition = text(f"state = '{state}'")
+    return Index(name, "episode_id", unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
+class RundownItem(db.Model):
+    """A case placed in an episode's running order."""
+
+    __tablename__ = "rundown_items"
+    __table_args__ = (
+        UniqueConstraint("episode_id", "case_id"),
+        _one_per_episode("uq_rundown_items_one_on_air", "on_air"),
+        _one_per_episode("uq_rundown_items_one_standby", "standby"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[ItemState] = mapped_column(enum_column(ItemState), default=ItemState.QUEUED)
+    planned_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The current (or last) stint on air; actual_seconds adds up every stint.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class RundownEvent(db.Model):
+    """One running-order action: who, what, when, and the running order before and after.
+
+    Append-only: nothing updates or deletes a row. An undo is a new event that names the
+    event it reverts.
+    """
+
+    __tablename__ = "rundown_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    reverts_event_id: Mapped[int | None] = mapped_column(ForeignKey("rundown_events.id"))
+    before: Mapped[Any] = mapped_column(JSON)
+    after: Mapped[Any] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
