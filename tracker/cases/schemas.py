@@ -1,0 +1,114 @@
+"""What the cases API takes and gives; the same schemas validate requests and write the OpenAPI document."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..api import PageQuery
+from ..models import CaseSource, CaseStatus
+from .service import COMPLAINANT_LIMITS, LIMITS
+
+SOURCES = [source.value for source in CaseSource]
+STATUSES = [status.value for status in CaseStatus]
+
+SOURCE_DESCRIPTION = (
+    "Where the case came from: `hotline` (12345热线, the 12345 government hotline), "
+    "`letter` (来信, a letter), `undercover` (记者暗访, a reporter's undercover visit), "
+    "`online` (网络留言, an online message), `studio` (现场提问, a question asked in the studio)."
+)
+STATUS_DESCRIPTION = (
+    "`pool` (waiting to be chosen), `scheduled` (in an episode's running order), "
+    "`aired` (has been on air), `archived` (set aside)."
+)
+
+TITLE_MAX, SUMMARY_MAX, LOCATION_MAX = LIMITS["title"], LIMITS["summary"], LIMITS["location"]
+CATEGORY_MAX, WORK_ORDER_MAX = LIMITS["category"], LIMITS["work_order_no"]
+NAME_MAX, PHONE_MAX = COMPLAINANT_LIMITS["name"], COMPLAINANT_LIMITS["phone"]
+CODE_MAX = 32
+
+
+class ComplainantIn(Schema):
+    name = fields.String(validate=validate.Length(max=NAME_MAX))
+    phone = fields.String(validate=validate.Length(max=PHONE_MAX))
+
+
+class _OptionalCaseFields(Schema):
+    category = fields.String(validate=validate.Length(max=CATEGORY_MAX),
+                             metadata={"description": "free text, e.g. 转供电, 物业管理"})
+    source = fields.String(validate=validate.OneOf(SOURCES),
+                           metadata={"description": SOURCE_DESCRIPTION + " Default `hotline`."})
+    location = fields.String(validate=validate.Length(max=LOCATION_MAX))
+    work_order_no = fields.String(validate=validate.Length(max=WORK_ORDER_MAX),
+                                  metadata={"description": "the hotline's work-order number (工单编号); unique, "
+                                                           "\"\" for none"})
+    complainant = fields.Nested(ComplainantIn, metadata={
+        "description": "private: only admin, producer, supervisor and the case's departments read it"})
+
+
+DEPARTMENT_CODES_DESCRIPTION = (
+    "codes of the responsible departments, the lead first; each once, every one known"
+)
+
+
+class CaseIn(_OptionalCaseFields):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=SUMMARY_MAX))
+    department_codes = fields.List(
+        fields.String(validate=validate.Length(min=1, max=CODE_MAX)), required=True,
+        validate=validate.Length(min=1), metadata={"description": DEPARTMENT_CODES_DESCRIPTION})
+
+
+class CasePatch(_OptionalCaseFields):
+    """Any subset of a case's fields; `complainant` changes only the keys it names."""
+
+    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
+    summary = fields.String(validate=validate.Length(min=1, max=SUMMARY_MAX))
+    department_codes = fields.List(
+        fields.String(validate=validate.Length(min=1, max=CODE_MAX)),
+        validate=validate.Length(min=1), metadata={"description": DEPARTMENT_CODES_DESCRIPTION})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION})
+
+
+class CaseDepartmentOut(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class CaseOut(Schema):
+    """A case as its readers see it. Every endpoint that answers with it is limited to the
+    readers who may see the complainant, so the complainant is given in full."""
+
+    id = fields.Integer()
+    ref = fields.String(metadata={"description": "reference number, e.g. SY-2026-0042"})
+    work_order_no = fields.String(allow_none=True)
+    title = fields.String()
+    summary = fields.String()
+    location = fields.String()
+    category = fields.String()
+    source = fields.Function(lambda case: case.source.value,
+                             metadata={"type": "string", "enum": SOURCES, "description": SOURCE_DESCRIPTION})
+    status = fields.Function(lambda case: case.status.value,
+                             metadata={"type": "string", "enum": STATUSES, "description": STATUS_DESCRIPTION})
+    departments = fields.List(fields.Nested(CaseDepartmentOut), metadata={"description": "the lead first"})
+    lead_department = fields.Function(
+        lambda case: case.lead_department.code if case.lead_department else None,
+        metadata={"type": "string", "description": "the lead department's code"})
+    complainant = fields.Function(
+        lambda case: {"name": case.complainant_name, "phone": case.complainant_phone},
+        metadata={"type": "object", "description": "private, given in full",
+                  "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class CaseListOut(Schema):
+    items = fields.List(fields.Nested(CaseOut))
+    total = fields.Integer(metadata={"description": "how many cases match, over all pages"})
+
+
+class CaseQuery(PageQuery):
+    department = fields.String(metadata={"description": "a department code: cases it is responsible for"})
+    category = fields.String(metadata={"description": "exact category"})
+    source = fields.String(validate=validate.OneOf(SOURCES), metadata={"description": SOURCE_DESCRIPTION})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION})
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "words found in the reference, title, summary, location or work-order number"})
