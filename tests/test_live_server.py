@@ -107,3 +107,51 @@ def test_kill_and_restart_mid_show_the_client_comes_back_to_the_same_state(show)
     finally:
         viewer.close()
     assert all(COMPLAINANT_NAME not in raw and COMPLAINANT_PHONE not in raw for raw in viewer.raw)
+
+
+def redis_url() -> str:
+    import os
+
+    import redis
+
+    from .databases import missing_service
+
+    url = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as error:  # unreachable: the service is absent
+        missing_service(f"Redis is not reachable at {url}: {error}")
+    return url
+
+
+def test_two_workers_share_changes_through_redis(tmp_path):
+    """Viewers spread over two workers all get each change, whichever worker made it."""
+    url = redis_url()
+    srv = TrackerServer(tmp_path / "instance", env={"TRACKER_MESSAGE_QUEUE": url})
+    srv.command += ["--workers", "2"]
+    for args in (["init-db"], ["create-department", "ZJJ", "市住建局"]):
+        assert srv.run_cli(*args).returncode == 0
+    srv.env["TRACKER_PASSWORD"] = "producer-pass-1"
+    assert srv.run_cli("create-user", "producer", "--role", "producer").returncode == 0
+    token = srv.run_cli("create-token", "producer").stdout.strip()
+    srv.start()
+    viewers = []
+    try:
+        assert requests.get(srv.url + "/api/v1/health").json()["message_queue"] == "ok"
+        headers = {"Authorization": f"Bearer {token}"}
+        post = lambda path, body: requests.post(srv.url + path, json=body, headers=headers, timeout=10)  # noqa: E731
+        episode = post("/api/v1/episodes", {"title": "两个进程", "air_date": "2026-12-04"}).json()
+        case = post("/api/v1/cases", {"title": "停车难", "summary": "小区停车难", "department_codes": ["ZJJ"]}).json()
+        item = post(f"/api/v1/episodes/{episode['id']}/rundown", {"case_id": case["id"]}).json()
+        viewers = [Viewer(srv.url, episode["id"]) for _ in range(8)]
+        for viewer in viewers:
+            viewer.wait_for(lambda s: True, 5)
+        for _ in range(4):  # requests land on either worker
+            assert post(f"/api/v1/episodes/{episode['id']}/rundown/{item['id']}/move", {"position": 0}).ok
+        final = requests.get(srv.url + f"/api/v1/episodes/{episode['id']}/rundown", headers=headers).json()["version"]
+        for viewer in viewers:
+            viewer.wait_for(lambda s: s["version"] == final, 3)
+    finally:
+        for viewer in viewers:
+            viewer.close()
+        srv.kill()

@@ -1,6 +1,7 @@
 """Settings, read from the environment, with defaults that let the demo run with no set-up."""
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -44,9 +45,10 @@ def from_environment(instance_path: Path) -> dict:
     """The application's configuration as a plain mapping."""
     database_url = os.environ.get("TRACKER_DATABASE_URL") or f"sqlite:///{instance_path / 'tracker.db'}"
     message_queue = os.environ.get("TRACKER_MESSAGE_QUEUE") or None
+    database_url = normalise_database_url(database_url)
     return {
         "SECRET_KEY": load_secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "MESSAGE_QUEUE": message_queue,
         "UPLOAD_FOLDER": os.environ.get("TRACKER_UPLOAD_FOLDER") or str(instance_path / "uploads"),
         "CASE_REF_PREFIX": os.environ.get("TRACKER_CASE_REF_PREFIX", "SY"),
@@ -99,3 +101,9 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "JSON_SORT_KEYS": False,
 }
+
+
+def redis_namespace(database_url: str) -> str:
+    """Keys and the Socket.IO channel in Redis, per database: deployments sharing a Redis
+    server (staging beside production, parallel test runs) never see each other's messages."""
+    return "tracker:" + hashlib.sha256(database_url.encode()).hexdigest()[:10]

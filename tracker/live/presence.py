@@ -13,7 +13,6 @@ from flask import Flask, current_app
 
 from ..models import utcnow
 
-KEY = "tracker:live:presence:{}"
 
 
 class MemoryPresence:
@@ -33,20 +32,21 @@ class MemoryPresence:
 
 
 class RedisPresence:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str) -> None:
         import redis  # the optional `redis` extra: only needed where a queue is configured
 
         self._redis = redis.Redis.from_url(url)
+        self._key = namespace + ":live:presence:{}"
 
     def put(self, episode_id: int, key: str, entry: dict) -> None:
-        self._redis.hset(KEY.format(episode_id), key, json.dumps(entry, ensure_ascii=False))
+        self._redis.hset(self._key.format(episode_id), key, json.dumps(entry, ensure_ascii=False))
 
     def get(self, episode_id: int, key: str) -> dict | None:
-        raw = self._redis.hget(KEY.format(episode_id), key)
+        raw = self._redis.hget(self._key.format(episode_id), key)
         return json.loads(raw) if raw else None
 
     def all(self, episode_id: int) -> list[dict]:
-        return [json.loads(raw) for raw in self._redis.hgetall(KEY.format(episode_id)).values()]
+        return [json.loads(raw) for raw in self._redis.hgetall(self._key.format(episode_id)).values()]
 
 
 def store() -> MemoryPresence | RedisPresence:
@@ -90,4 +90,4 @@ def sid_of(episode_id: int, key: str) -> str | None:
 
 def init_app(app: Flask) -> None:
     url = app.config.get("MESSAGE_QUEUE")
-    app.extensions["tracker.presence"] = RedisPresence(url) if url else MemoryPresence()
+    app.extensions["tracker.presence"] = RedisPresence(url, app.config["REDIS_NAMESPACE"]) if url else MemoryPresence()

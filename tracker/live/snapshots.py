@@ -4,7 +4,8 @@ After a change commits, `refresh` builds the state once from the database and st
 client that connects or resyncs afterwards is served from the store. With one process the store
 is a dictionary; with a message queue (several workers or hosts) it is Redis, so that every
 worker serves the same, latest state. A store only ever moves forward: an older version
-arriving late never replaces a newer one.
+arriving late never replaces a newer one. Redis entries expire after an hour, so that a
+database restored to an earlier point cannot leave a newer-looking snapshot in place for long.
 """
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from flask import Flask, current_app
 
 from .state import build_state
 
-KEY = "tracker:live:state:{}"
 # Store (version, payload) only if newer than what is there; atomic in Redis.
 NEWER_ONLY = """
 local current = redis.call('HGET', KEYS[1], 'version')
 if (not current) or tonumber(current) < tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'version', ARGV[1], 'payload', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], 3600)
   return 1
 end
 return 0
@@ -45,18 +46,19 @@ class MemoryStore:
 
 
 class RedisStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str) -> None:
         import redis  # the optional `redis` extra: only needed where a queue is configured
 
         self._redis = redis.Redis.from_url(url)
         self._put = self._redis.register_script(NEWER_ONLY)
+        self._key = namespace + ":live:state:{}"
 
     def get(self, episode_id: int) -> str | None:
-        payload = self._redis.hget(KEY.format(episode_id), "payload")
+        payload = self._redis.hget(self._key.format(episode_id), "payload")
         return payload.decode() if payload else None
 
     def put(self, episode_id: int, version: int, payload: str) -> None:
-        self._put(keys=[KEY.format(episode_id)], args=[version, payload])
+        self._put(keys=[self._key.format(episode_id)], args=[version, payload])
 
 
 class Snapshots:
@@ -91,7 +93,8 @@ class Snapshots:
 
 def init_app(app: Flask) -> None:
     url = app.config.get("MESSAGE_QUEUE")
-    app.extensions["tracker.snapshots"] = Snapshots(RedisStore(url) if url else MemoryStore())
+    store = RedisStore(url, app.config["REDIS_NAMESPACE"]) if url else MemoryStore()
+    app.extensions["tracker.snapshots"] = Snapshots(store)
 
 
 def snapshots() -> Snapshots:
