@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
 import pytest
+import redis
 import requests
 import socketio
 
+from .databases import missing_service
 from .servers import TrackerServer
 
 pytestmark = pytest.mark.server
@@ -51,15 +54,20 @@ class Viewer:
         self.client.disconnect()
 
 
-@pytest.fixture
-def show(tmp_path):
-    """A running server with a producer's token, an episode and two cases in its running order."""
-    srv = TrackerServer(tmp_path / "instance")
+def prepare(srv: TrackerServer) -> str:
+    """Schema, a department and a producer through the CLI; the producer's API token."""
     for args in (["init-db"], ["create-department", "ZJJ", "市住建局"]):
         assert srv.run_cli(*args).returncode == 0
     srv.env["TRACKER_PASSWORD"] = "producer-pass-1"
     assert srv.run_cli("create-user", "producer", "--role", "producer").returncode == 0
-    token = srv.run_cli("create-token", "producer").stdout.strip()
+    return srv.run_cli("create-token", "producer").stdout.strip()
+
+
+@pytest.fixture
+def show(tmp_path):
+    """A running server with a producer's token, an episode and two cases in its running order."""
+    srv = TrackerServer(tmp_path / "instance")
+    token = prepare(srv)
     srv.start()
     headers = {"Authorization": f"Bearer {token}"}
     api = lambda path, body=None: requests.post(srv.url + path, json=body or {}, headers=headers, timeout=10)  # noqa: E731
@@ -110,12 +118,6 @@ def test_kill_and_restart_mid_show_the_client_comes_back_to_the_same_state(show)
 
 
 def redis_url() -> str:
-    import os
-
-    import redis
-
-    from .databases import missing_service
-
     url = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
@@ -129,11 +131,7 @@ def test_two_workers_share_changes_through_redis(tmp_path):
     url = redis_url()
     srv = TrackerServer(tmp_path / "instance", env={"TRACKER_MESSAGE_QUEUE": url})
     srv.command += ["--workers", "2"]
-    for args in (["init-db"], ["create-department", "ZJJ", "市住建局"]):
-        assert srv.run_cli(*args).returncode == 0
-    srv.env["TRACKER_PASSWORD"] = "producer-pass-1"
-    assert srv.run_cli("create-user", "producer", "--role", "producer").returncode == 0
-    token = srv.run_cli("create-token", "producer").stdout.strip()
+    token = prepare(srv)
     srv.start()
     viewers = []
     try:

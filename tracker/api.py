@@ -13,7 +13,6 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
-from .errors import AppError
 
 API_PREFIX = "/api/v1"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -7,7 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from ..api import api_blueprint, no_csrf
 from ..errors import AppError
 from ..permissions import ANYONE, allow
-from .schemas import LoginIn, LoginOut, UserOut
+from .schemas import LoginIn, LoginOut
 from .service import authenticate
 from .throttle import per_address, per_username, record_failure
 

@@ -1,16 +1,15 @@
 """Passwords, sessions' users and bearer tokens."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
-from ..errors import InvalidError, NotFoundError
+from ..errors import InvalidError
 from ..extensions import db
+from ..secrets_util import digest, new_secret, revoke
 from ..models import ApiToken, Department, Role, User, utcnow
 
 TOKEN_PREFIX = "ftt_"
@@ -95,38 +94,27 @@ def create_user(username: str, password: str, role: Role | str, *, department_co
     return user
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new bearer token for the user: the record, and the token itself (shown only now)."""
-    secret = secrets.token_urlsafe(32)
-    token = TOKEN_PREFIX + secret
-    record = ApiToken(user=user, name=name, prefix=secret[:8], token_hash=_digest(token))
+    secret = new_secret(TOKEN_PREFIX)
+    record = ApiToken(user=user, name=name, prefix=secret.prefix, token_hash=secret.digest)
     db.session.add(record)
     db.session.commit()
-    return record, token
+    return record, secret.token
 
 
 def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if record is None or record.revoked or not record.user.active:
         return None
     return record.user
 
 
 def revoke_token(token_id: int) -> ApiToken:
-    record = db.session.get(ApiToken, token_id)
-    if record is None:
-        raise NotFoundError("No such token.")
-    if record.revoked_at is None:
-        record.revoked_at = utcnow()
-        db.session.commit()
-    return record
+    return revoke(ApiToken, token_id, "token")
 
 
 def find_user(username: str) -> User | None:

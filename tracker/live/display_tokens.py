@@ -1,47 +1,33 @@
 """Display tokens: optional keys for the display pages and the `/live` namespace."""
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select
 
-from ..errors import NotFoundError
 from ..extensions import db
-from ..models import DisplayToken, utcnow
+from ..models import DisplayToken
+from ..secrets_util import digest, new_secret, revoke
 
 PREFIX = "ftd_"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_display_token(name: str) -> tuple[DisplayToken, str]:
     """A new display token: the record, and the token itself (shown only now)."""
-    secret = secrets.token_urlsafe(24)
-    token = PREFIX + secret
-    record = DisplayToken(name=name.strip() or "display", prefix=secret[:8], token_hash=_digest(token))
+    secret = new_secret(PREFIX, 24)
+    record = DisplayToken(name=name.strip() or "display", prefix=secret.prefix, token_hash=secret.digest)
     db.session.add(record)
     db.session.commit()
-    return record, token
+    return record, secret.token
 
 
 def display_token_valid(token: object) -> bool:
     if not isinstance(token, str) or not token.startswith(PREFIX):
         return False
-    record = db.session.scalar(select(DisplayToken).where(DisplayToken.token_hash == _digest(token)))
+    record = db.session.scalar(select(DisplayToken).where(DisplayToken.token_hash == digest(token)))
     return record is not None and record.revoked_at is None
 
 
 def revoke_display_token(token_id: int) -> DisplayToken:
-    record = db.session.get(DisplayToken, token_id)
-    if record is None:
-        raise NotFoundError("No such display token.")
-    if record.revoked_at is None:
-        record.revoked_at = utcnow()
-        db.session.commit()
-    return record
+    return revoke(DisplayToken, token_id, "display token")
 
 
 def list_display_tokens() -> list[DisplayToken]:
