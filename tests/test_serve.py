@@ -72,7 +72,7 @@ def test_the_wheel_carries_templates_static_files_and_migrations(tmp_path):
     assert "tracker/static/css/app.css" in names
     assert any(n.startswith("tracker/migrations/versions/0001") for n in names)
     assert "tracker/migrations/env.py" in names and "tracker/migrations/alembic.ini" in names
-    assert any(n.endswith("zh_CN/LC_MESSAGES/messages.mo") for n in names)
+    assert any(n.endswith("zh/LC_MESSAGES/messages.mo") for n in names)
 
     # Installed from the wheel alone, away from the source tree, it migrates and serves.
     target = tmp_path / "site"

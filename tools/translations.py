@@ -18,7 +18,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "tracker" / "translations"
-PO = TRANSLATIONS / "zh_CN" / "LC_MESSAGES" / "messages.po"
+# Babel resolves zh_CN to zh_Hans_CN, then to zh: the catalog lives under `zh`.
+PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
 POT = ROOT / "build" / "messages.pot"
 
 
@@ -34,7 +35,7 @@ def fill(tsv_files: list[str]) -> list[str]:
                 if len(row) >= 2 and row[0] and row[1]:
                     known[row[0]] = row[1]
     with open(PO, "rb") as handle:
-        catalog = read_po(handle, locale="zh_CN")
+        catalog = read_po(handle, locale="zh")
     missing = []
     for message in catalog:
         if not message.id:
@@ -58,12 +59,12 @@ def main() -> None:
     pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
             "-o", str(POT), "tracker")
     if PO.exists():
-        pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh_CN", "--no-fuzzy-matching",
+        pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh", "--no-fuzzy-matching",
                 "--ignore-obsolete")
     else:
-        pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh_CN")
+        pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", "zh")
     missing = fill(sys.argv[1:])
-    pybabel("compile", "-d", str(TRANSLATIONS), "-l", "zh_CN")
+    pybabel("compile", "-d", str(TRANSLATIONS), "-l", "zh")
     for message in missing:
         print("untranslated:", message)
     print(f"{len(missing)} untranslated")

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -144,19 +145,19 @@ def handle_unexpected(error: Exception):
 
 
 ERROR_TITLES = {
-    400: "The request could not be understood",
-    401: "Please sign in",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    413: "The file is too large",
-    429: "Too many attempts; please wait a moment",
-    500: "Something went wrong on our side",
+    400: _l("The request could not be understood"),
+    401: _l("Please sign in"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts; please wait a moment"),
+    500: _l("Something went wrong on our side"),
 }
 
 
 def render_error_page(status: int, detail: str | None = None) -> str:
-    title = _(ERROR_TITLES.get(status, "Something went wrong"))
+    title = str(ERROR_TITLES.get(status, _l("Something went wrong")))
     try:
         return render_template("errors/error.html", status=status, title=title, detail=detail)
     except Exception:  # the error page itself must never fail
