@@ -1,0 +1,434 @@
+"""The producer's console in Chromium: a show run from the keyboard alone, a second producer's
+changes within a second, a stale click answered with a notice and a redraw, a commitment
+recorded on air, reordering, the displays panel, a server killed mid-show, and screenshots of
+a console mid-show."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+import requests
+from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+import tracker.rundown.api
+from tracker import create_app
+from tracker.demo.loader import load_demo
+from tracker.extensions import db
+from tracker.models import Case, CaseStatus, Commitment, Episode, EpisodeStatus, RundownItem, utcnow
+
+from ..factories import PASSWORD, Factory
+from ..servers import TRACKER, TrackerServer
+
+pytestmark = pytest.mark.browser
+
+SECOND = 1_000  # ms: "shows in the console within a second"
+FULL_HD = {"width": 1920, "height": 1080}
+LAPTOP = {"width": 1366, "height": 768}
+TITLES = ["幸福路断头路十年未打通", "城东商业街转供电加价收费", "阳光小区物业撤场无人管理",
+          "老旧小区改造后外墙脱落", "电动车充电棚迟迟未建"]
+
+
+def zh(app, msgid: str) -> str:
+    """What the Chinese console says for `msgid` (the English text until it is translated)."""
+    with app.test_request_context(), force_locale("zh_CN"):
+        return gettext(msgid)
+
+
+def eventually(check, timeout: float = 3.0):
+    """Poll `check` until it returns something truthy (the API has caught up) or fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, "the running order did not reach the expected state"
+            return result
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def show(api, make, live_server):
+    """A live episode with five queued cases, the producer at the console, and another producer."""
+    zjj, county = make.department("ZJJ", "市住建局"), make.department("FX", "房县人民政府")
+    other = api.as_role("producer")
+    episode = other.post("/api/v1/episodes", json={"title": "聚焦城市建设", "air_date": "2026-12-04",
+                                                   "number": 45}).get_json()
+    cases, items = [], []
+    for title in TITLES:
+        case = make.case(title, departments=[zjj, county])
+        item = other.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id, "planned_seconds": 480})
+        cases.append(case)
+        items.append(item.get_json()["id"])
+    other.post(f"/api/v1/episodes/{episode['id']}/start")
+
+    def states() -> list[str]:
+        rundown = other.get(f"/api/v1/episodes/{episode['id']}/rundown").get_json()
+        return [item["state"] for item in rundown["items"]]
+
+    def act(item: int, action: str) -> None:
+        response = other.post(f"/api/v1/episodes/{episode['id']}/rundown/{items[item]}/{action}", json={})
+        assert response.status_code == 200, response.get_json()
+
+    return SimpleNamespace(id=episode["id"], items=items, cases=cases, other=other, states=states, act=act,
+                           producer=make.user("producer", username="director"), app=live_server.app)
+
+
+def open_console(page, login, show, viewport=FULL_HD):
+    page.set_viewport_size(viewport)
+    login(page, show.producer)
+    page.goto(f"/studio/episodes/{show.id}")
+    expect(page.locator("[data-connection='online']")).to_be_visible(timeout=5 * SECOND)
+    return page
+
+
+def row(page, show, index: int):
+    return page.locator(f"tr[data-item-id='{show.items[index]}']")
+
+
+def step(page, show, key: str, expected: list[str]):
+    """Press `key` in the console; the running order on the server must become `expected`."""
+    page.keyboard.press(key)
+    eventually(lambda: show.states() == expected)
+    for index, state in enumerate(expected):  # and the console shows what the server has
+        expect(row(page, show, index)).to_have_attribute("data-state", state, timeout=SECOND)
+
+
+def forgive(request, *expected: str) -> None:
+    """Chromium logs every refused fetch or dropped socket as a console error; those a test
+    provokes on purpose are not faults."""
+    problems = request.node.browser_problems
+    problems[:] = [p for p in problems if not any(text in p for text in expected)]
+
+
+def screen_cleared(show) -> bool:
+    db.session.expire_all()
+    return db.session.get(Episode, show.id).screen_cleared
+
+
+def test_the_keyboard_alone_runs_a_mini_show(page, login, show):
+    open_console(page, login, show)
+    q = "queued"
+    expect(row(page, show, 0)).to_have_class(re.compile(r"\bis-selected\b"))
+
+    page.keyboard.press("ArrowDown")
+    expect(row(page, show, 1)).to_have_class(re.compile(r"\bis-selected\b"))
+    step(page, show, "n", [q, "standby", q, q, q])
+    expect(page.locator("[data-stage='standby'] [data-stage-field='title']")).to_have_text(TITLES[1])
+    step(page, show, "Space", [q, "on_air", q, q, q])
+    expect(page.locator("[data-stage='on_air'] [data-stage-field='title']")).to_have_text(TITLES[1])
+    expect(page.locator("[data-clock='onair']")).to_have_text(re.compile(r"^00:0\d$"))
+    step(page, show, "d", [q, "done", q, q, q])
+    page.keyboard.press("ArrowDown")
+    step(page, show, "s", [q, "done", "skipped", q, q])
+    page.keyboard.press("ArrowDown")
+    step(page, show, "h", [q, "done", "skipped", "held", q])
+    step(page, show, "Control+z", [q, "done", "skipped", q, q])
+    page.keyboard.press("ArrowUp")
+    step(page, show, "r", [q, "done", q, q, q])
+
+    # Typing into a field is typing, not a shortcut.
+    page.keyboard.press("/")
+    expect(page.locator("#case-search")).to_be_focused()
+    page.keyboard.type("nsdh")
+    page.keyboard.press("Escape")
+    assert show.states() == [q, "done", q, q, q]
+
+    # Esc asks first; Esc again cancels, Enter confirms.
+    dialog = page.locator("dialog[data-dialog]")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_visible()
+    expect(page.locator("[data-dialog-confirm]")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-dialog-confirm]")).to_be_focused()  # focus stays in the dialog
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert not screen_cleared(show)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-cleared-banner]")).to_be_visible(timeout=SECOND)
+    assert eventually(lambda: screen_cleared(show))
+    assert show.states() == [q, "done", q, q, q]  # clearing the screen leaves the running order alone
+    page.locator("[data-cleared-banner] [data-screen='resume']").click()
+    expect(page.locator("[data-cleared-banner]")).to_be_hidden(timeout=SECOND)
+    assert eventually(lambda: not screen_cleared(show))
+
+
+def test_keys_pressed_faster_than_the_server_answers_run_in_order(page, login, show):
+    open_console(page, login, show)
+
+    for key in ("ArrowDown", "n", "Space", "ArrowDown", "n"):  # no waiting between keys
+        page.keyboard.press(key)
+
+    eventually(lambda: show.states() == ["queued", "on_air", "standby", "queued", "queued"])
+    expect(row(page, show, 2)).to_have_attribute("data-state", "standby", timeout=SECOND)
+    expect(page.locator(".notice-warning, .notice-error")).to_have_count(0)  # no spurious conflict
+
+
+def test_alt_arrows_and_drag_and_drop_reorder_the_running_order(page, login, show):
+    open_console(page, login, show)
+
+    page.keyboard.press("Alt+ArrowDown")  # the first case, one down
+    order = lambda: [i["id"] for i in show.other.get(f"/api/v1/episodes/{show.id}/rundown").get_json()["items"]]  # noqa: E731
+    items = show.items
+    eventually(lambda: order() == [items[1], items[0], *items[2:]])
+
+    row(page, show, 4).drag_to(row(page, show, 1), target_position={"x": 200, "y": 3})
+    eventually(lambda: order() == [items[4], items[1], items[0], items[2], items[3]])
+    expect(page.locator("tbody[data-rundown-body] tr").first).to_have_attribute("data-item-id", str(items[4]))
+    expect(page.locator("tbody[data-rundown-body] tr [data-cell='position']")).to_have_text(
+        ["1", "2", "3", "4", "5"])
+
+
+def test_another_producers_change_shows_within_a_second(page, login, show):
+    open_console(page, login, show)
+    row(page, show, 3).click()  # our selection must survive their change
+
+    show.act(2, "standby")
+    expect(row(page, show, 2)).to_have_attribute("data-state", "standby", timeout=SECOND)
+    expect(page.locator("[data-stage='standby'] [data-stage-field='title']")).to_have_text(TITLES[2])
+    show.act(2, "take")
+    expect(row(page, show, 2)).to_have_attribute("data-state", "on_air", timeout=SECOND)
+    expect(page.locator("[data-stage='on_air'] [data-stage-field='title']")).to_have_text(TITLES[2])
+    expect(row(page, show, 3)).to_have_class(re.compile(r"\bis-selected\b"))
+    expect(page.locator("[data-console-list]")).to_contain_text("director")
+
+
+def test_a_stale_click_is_refused_with_a_notice_and_the_view_refreshes(page, login, show, monkeypatch, request):
+    open_console(page, login, show)
+    # Another producer's change that this console does not hear about (its push is held back).
+    monkeypatch.setattr(tracker.rundown.api, "publish_state", lambda episode_id: None)
+    show.act(1, "standby")
+    expect(row(page, show, 1)).to_have_attribute("data-state", "queued")
+    page.evaluate("window.sameDocument = true")
+
+    row(page, show, 3).locator("[data-action='standby']").click()
+
+    notice = page.locator(".notice").first
+    expect(notice).to_have_text(re.compile(re.escape(zh(show.app, "The running order changed elsewhere; refreshed."))),
+                                timeout=SECOND)
+    expect(row(page, show, 1)).to_have_attribute("data-state", "standby", timeout=SECOND)
+    expect(row(page, show, 3)).to_have_attribute("data-state", "queued")
+    assert show.states() == ["queued", "standby", "queued", "queued", "queued"]  # nothing else changed
+    assert page.evaluate("window.sameDocument") is True  # refreshed in place, never reloaded
+    forgive(request, "status of 409")
+
+
+def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show, make):
+    db.session.add(Commitment(episode_id=show.id, case_id=show.cases[4].id, department_id=show.cases[0].lead_department.id,
+                              official_name="王建国", official_title="市住建局副局长", content="此前的承诺",
+                              deadline=utcnow().date(), original_deadline=utcnow().date()))
+    db.session.commit()
+    show.act(0, "take")
+    open_console(page, login, show)
+
+    page.keyboard.press("c")
+    expect(page.locator("#commitment-name")).to_be_focused()
+    expect(page.locator("#commitment-department option")).to_have_text(["市住建局 ★", "房县人民政府"])
+    page.keyboard.type("王建国")
+    expect(page.locator("#commitment-title-input")).to_have_value("市住建局副局长")  # a suggestion, filled in
+    page.fill("#commitment-content", "年底前打通幸福路东段，春节前实现通车")
+    page.click("[data-days='30']")
+    deadline = page.input_value("#commitment-deadline")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline)
+    page.focus("#commitment-content")
+    page.keyboard.press("Control+Enter")
+
+    newest = page.locator("[data-commitment-list] .commitment").first
+    expect(newest.locator("[data-cell='content']")).to_have_text("年底前打通幸福路东段，春节前实现通车", timeout=SECOND)
+    expect(page.locator("[data-commitment-list] .commitment")).to_have_count(2)
+    db.session.expire_all()
+    recorded = db.session.scalars(select(Commitment).order_by(Commitment.id.desc())).first()
+    assert (recorded.case_id, recorded.official_name, recorded.deadline.isoformat()) == (show.cases[0].id, "王建国", deadline)
+    expect(page.locator("#commitment-content")).to_have_value("")
+
+    newest.locator("[data-graphic]").click()  # and put it on the lower third
+    expect(newest.locator("[data-graphic]")).to_have_attribute("aria-pressed", "true", timeout=SECOND)
+    db.session.expire_all()
+    assert (db.session.get(Episode, show.id).graphic_kind, db.session.get(Episode, show.id).graphic_id) == (
+        "commitment", recorded.id)
+
+
+def test_a_case_is_added_from_the_pool_by_searching(page, login, show, make):
+    make.case("十堰市某小区停车难问题突出", departments=[show.cases[0].lead_department])
+    open_console(page, login, show)
+
+    page.keyboard.press("/")
+    page.keyboard.type("停车难")
+    expect(page.locator("#case-results [role='option']")).to_have_count(1, timeout=2 * SECOND)
+    page.keyboard.press("Enter")
+
+    eventually(lambda: len(show.states()) == 6)
+    expect(page.locator("tbody[data-rundown-body] tr")).to_have_count(6, timeout=SECOND)
+    expect(page.locator("tbody[data-rundown-body] tr").last.locator("[data-cell='title']")).to_have_text(
+        "十堰市某小区停车难问题突出")
+
+
+def test_start_and_end_the_episode_the_end_asks_first(page, login, show):
+    planned = show.other.post("/api/v1/episodes", json={"title": "下一期", "air_date": "2026-12-11"}).get_json()
+    open_console(page, login, SimpleNamespace(id=planned["id"], producer=show.producer))
+    start, end = page.locator("[data-episode-action='start']"), page.locator("[data-episode-action='end']")
+    expect(end).to_be_hidden()
+
+    start.click()
+    expect(start).to_be_hidden(timeout=SECOND)
+    expect(page.locator("[data-episode-status] .badge")).to_have_text(zh(show.app, "On air"))
+    expect(page.locator("[data-clock='total']")).to_have_text(re.compile(r"^00:0\d$"))
+    end.click()
+    expect(page.locator("dialog[data-dialog]")).to_be_visible()
+    page.click("[data-dialog-cancel]")
+    db.session.expire_all()
+    assert db.session.get(Episode, planned["id"]).status is EpisodeStatus.LIVE
+    end.click()
+    page.click("[data-dialog-confirm]")
+    expect(page.locator("[data-episode-status] .badge")).to_have_text(zh(show.app, "Ended"), timeout=SECOND)
+    db.session.expire_all()
+    assert db.session.get(Episode, planned["id"]).status is EpisodeStatus.ENDED
+    expect(page.locator(".add-case")).to_be_hidden()  # an ended running order is closed
+
+
+def test_the_displays_panel_shows_health_and_reloads_a_display(page, login, show, browser, live_server):
+    open_console(page, login, show)
+    screen = browser.new_context(base_url=live_server.url, viewport={"width": 960, "height": 540}).new_page()
+    screen.goto(f"/display/{show.id}?layout=board")
+    entry = page.locator("[data-display-list] .presence-item")
+    expect(entry).to_have_count(1, timeout=3 * SECOND)
+    expect(entry.locator("[data-cell='status']")).to_contain_text(zh(show.app, "online {duration}").split("{")[0].strip())
+    expect(entry.locator("[data-cell='layout']")).to_have_text("board")
+
+    screen.evaluate("window.beforeReload = true")
+    entry.locator("[data-reload]").click()
+    expect(page.locator(".notice").first).to_contain_text(zh(show.app, "Reload sent to {name}.").split("{")[0])
+    screen.wait_for_function("window.beforeReload === undefined", timeout=3 * SECOND)  # it did reload
+
+    screen.context.close()
+    offline = zh(show.app, "offline {duration}").split("{")[0].strip()
+    expect(entry.locator("[data-cell='status']")).to_contain_text(offline, timeout=3 * SECOND)
+    expect(entry).to_have_class(re.compile(r"\bis-offline\b"))
+    expect(entry.locator("[data-reload]")).to_be_disabled()
+
+
+def mid_show(show_episode_id: int, other) -> None:
+    """Put the demo's next episode in the middle of its broadcast, with believable clocks."""
+    episode = db.session.get(Episode, show_episode_id)
+    now = utcnow()
+    episode.scheduled_start, episode.scheduled_end = now - timedelta(minutes=24), now + timedelta(minutes=36)
+    db.session.commit()
+    pool = db.session.scalars(select(Case).where(Case.status == CaseStatus.POOL).order_by(Case.id.desc()).limit(6)).all()
+    items = []
+    for case, minutes in zip(pool, (8, 10, 8, 12, 6, 8), strict=True):
+        response = other.post(f"/api/v1/episodes/{episode.id}/rundown", json={"case_id": case.id, "planned_seconds": minutes * 60})
+        items.append(response.get_json())
+    base = f"/api/v1/episodes/{episode.id}"
+    other.post(f"{base}/start")
+    for index, action in ((0, "take"), (1, "take"), (2, "take"), (3, "standby"), (4, "hold")):
+        assert other.post(f"{base}/rundown/{items[index]['id']}/{action}", json={}).status_code == 200
+    # Back-date the clocks: the show began 23 minutes ago, the case on air 9 minutes ago.
+    episode.started_at = now - timedelta(minutes=23)
+    rows = {row.id: row for row in db.session.scalars(select(RundownItem).where(RundownItem.episode_id == episode.id))}
+    rows[items[0]["id"]].actual_seconds, rows[items[1]["id"]].actual_seconds = 7 * 60 + 42, 11 * 60 + 5
+    rows[items[2]["id"]].started_at = now - timedelta(minutes=9, seconds=12)
+    db.session.commit()
+    for index, official, title, content, days in (
+            (1, "陈志刚", "局长", "两个月内完成整改，春节前全部恢复正常供水", 60),
+            (2, "刘敏", "副局长", "一个月内组织专班上门核查，逐户清退多收费用", 30)):
+        case = db.session.get(Case, items[index]["case_id"])
+        response = other.post("/api/v1/commitments", json={
+            "episode_id": episode.id, "case_id": case.id, "department_code": case.lead_department.code,
+            "official_name": official, "official_title": f"{case.lead_department.name}{title}",
+            "content": content, "deadline": (now + timedelta(days=days)).date().isoformat()})
+        assert response.status_code == 201, response.get_json()
+    other.post(f"{base}/graphic", json={"kind": "commitment", "id": response.get_json()["id"]})
+
+
+def test_screenshots_of_the_console_mid_show(page, login, api, app, live_server, screenshot, browser):
+    """For people to look at: test-artifacts/screenshots/console-*.png (docs/screenshots/console.png
+    is the 1920×1080 one, chosen by a person)."""
+    load_demo()
+    episode = db.session.scalars(select(Episode).where(Episode.status == EpisodeStatus.PLANNED)
+                                 .order_by(Episode.air_date)).first()
+    other = api.as_role("producer")
+    mid_show(episode.id, other)
+    display = browser.new_context(base_url=live_server.url, viewport={"width": 960, "height": 540}).new_page()
+    display.goto(f"/display/{episode.id}?layout=board")
+    user = api.make.user("producer", username="director")
+    page.set_viewport_size(FULL_HD)
+    login(page, user)
+    page.goto(f"/studio/episodes/{episode.id}")
+    expect(page.locator("[data-connection='online']")).to_be_visible(timeout=5 * SECOND)
+    expect(page.locator("[data-display-list] .presence-item")).to_have_count(1, timeout=3 * SECOND)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(600)
+    screenshot(page, "console-1920")
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_timeout(300)
+    screenshot(page, "console-1366")
+    display.context.close()
+
+
+def serve(instance, port: int | None = None) -> TrackerServer:
+    server = TrackerServer(instance, env={"TRACKER_PASSWORD": PASSWORD})
+    if port:  # the same address again, as after a restart
+        server.port, server.url = port, f"http://127.0.0.1:{port}"
+        server.command = [TRACKER, "serve", "--port", str(port)]
+    return server
+
+
+def seed_producer(instance) -> str:
+    """In the served instance's database: a department and the producer "director"; their API token."""
+    other = create_app({"INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'tracker.db'}",
+                        "MESSAGE_QUEUE": None, "PASSWORD_HASH_CHEAP": True})
+    with other.app_context():
+        make = Factory()
+        make.department("ZJJ", "市住建局")
+        token = make.token(make.user("producer", username="director"))
+        db.session.remove()
+        db.engine.dispose()
+    return token
+
+
+def test_the_console_rides_out_a_server_restart(page, tmp_path, request):
+    """kill -9 mid-show: the console says it lost the connection, comes back by itself, and
+    follows the running order again — no reload."""
+    server = serve(tmp_path / "instance")
+    assert server.run_cli("init-db").returncode == 0
+    token = seed_producer(tmp_path / "instance")
+    headers = {"Authorization": f"Bearer {token}"}
+    restarted = None
+    try:
+        server.start()
+        api = lambda path, body=None: requests.post(server.url + "/api/v1" + path, json=body or {},  # noqa: E731
+                                                    headers=headers, timeout=10).json()
+        episode = api("/episodes", {"title": "聚焦城市建设", "air_date": "2026-12-04"})
+        items = [api(f"/episodes/{episode['id']}/rundown", {"case_id": api("/cases", {
+            "title": title, "summary": "居民反映", "department_codes": ["ZJJ"]})["id"]}) for title in TITLES[:2]]
+        page.goto(server.url + "/login")
+        page.fill("#username", "director")
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.click("form button[type=submit]")
+        page.goto(f"{server.url}/studio/episodes/{episode['id']}")
+        expect(page.locator("[data-connection='online']")).to_be_visible(timeout=5 * SECOND)
+        page.evaluate("window.sameDocument = true")
+
+        server.kill()
+        expect(page.locator("[data-offline-banner]")).to_be_visible(timeout=5 * SECOND)
+        restarted = serve(tmp_path / "instance", server.port).start()
+        expect(page.locator("[data-offline-banner]")).to_be_hidden(timeout=15 * SECOND)
+        expect(page.locator("[data-connection='online']")).to_be_visible()
+
+        api(f"/episodes/{episode['id']}/rundown/{items[1]['id']}/take")
+        expect(page.locator(f"tr[data-item-id='{items[1]['id']}']")).to_have_attribute("data-state", "on_air",
+                                                                                       timeout=SECOND)
+        assert page.evaluate("window.sameDocument") is True
+    finally:
+        server.kill()
+        if restarted:
+            restarted.kill()
+    forgive(request, "WebSocket connection to", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE")
