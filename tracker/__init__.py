@@ -12,36 +12,63 @@ from .auth import session as auth_session
 from .auth.api import blp as auth_api
 from .auth.views import bp as auth_pages
 from .cases.api import blp as cases_api
+from .cases.import_views import bp as cases_import_pages
 from .cases.views import bp as cases_pages
+from .commitments.api import blp as commitments_api
 from .departments.api import blp as departments_api
 from .dept.views import bp as dept_pages
+from .display.views import bp as display_pages
+from .episodes.api import blp as episodes_api
 from .extensions import db, limiter, migrate, socketio
 from .health import blp as health_api
+from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
+from .live import presence, snapshots
+from .live.compression import NoWebSocketCompression
 from .oversight.views import bp as oversight_pages
 from .public.views import bp as public_pages
+from .rundown.api import blp as rundown_api
+from .studio.console import bp as console_pages
 from .studio.views import bp as studio_pages
 from .users.api import blp as users_api
+from .users.api import own_tokens_blp as own_tokens_api
 
 PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
+API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
+                  rundown_api, commitments_api)
+PAGE_BLUEPRINTS = (auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
+                   admin_pages, cases_pages, cases_import_pages, display_pages)
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; `test_config` overrides what the environment says."""
-    instance_path = config.default_instance_path()
-    if test_config and "INSTANCE_PATH" in test_config:
-        instance_path = Path(test_config["INSTANCE_PATH"])
+    instance_path = Path(test_config["INSTANCE_PATH"]) if test_config and "INSTANCE_PATH" in test_config \
+        else config.default_instance_path()
     instance_path.mkdir(parents=True, exist_ok=True)
-
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    configure(app, instance_path, test_config)
+    init_extensions(app)
+    for blueprint in API_BLUEPRINTS:
+        api.api.register_blueprint(blueprint)
+    for blueprint in PAGE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    return app
+
+
+def configure(app: Flask, instance_path: Path, test_config: dict | None) -> None:
     app.config.update(config.DEFAULTS)
     app.config.update(config.from_environment(instance_path))
-    if test_config:
-        app.config.update(test_config)
+    app.config.update(test_config or {})
+    app.config.setdefault("REDIS_NAMESPACE", config.redis_namespace(app.config["SQLALCHEMY_DATABASE_URI"]))
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_NAMESPACE"])
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+
+def init_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
@@ -51,12 +78,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     api.init_app(app)
-    for blueprint in (health_api, auth_api, departments_api, users_api, cases_api):
-        api.api.register_blueprint(blueprint)
-    for blueprint in (auth_pages, public_pages, studio_pages, dept_pages, oversight_pages,
-                      admin_pages, cases_pages):
-        app.register_blueprint(blueprint)
-    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"],
-                      message_queue=app.config["MESSAGE_QUEUE"], cors_allowed_origins=[])
-    cli.init_app(app)
-    return app
+    snapshots.init_app(app)
+    presence.init_app(app)
+    # async_handlers=False: one client's events are handled in the order they were sent.
+    # Ping every 10 s, give up after 10 more: a display whose network dropped is seen within 20 s.
+    socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
+                      # CORS stays the default, same origin only: /control rides on a producer's session.
+                      channel=app.config["REDIS_NAMESPACE"] + ":socketio",
+                      async_handlers=False, ping_interval=10, ping_timeout=10)
+    if not app.config["WEBSOCKET_COMPRESSION"]:
+        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # outside Socket.IO's middleware
