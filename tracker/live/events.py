@@ -17,22 +17,29 @@ from ..errors import NotFoundError
 from ..extensions import socketio
 from ..models import Role
 from ..realtime import CONTROL, LIVE, control_room, episode_room, publish_presence, send_reload, send_state
-from ..rundown.service import get_episode
 from . import presence
 from .display_tokens import display_token_valid
 
 
 def _episode_from(auth) -> int:  # noqa: ANN001
+    """The episode id the client asked for; whether it exists is learnt from its snapshot."""
     episode = auth.get("episode") if isinstance(auth, dict) else None
     try:
-        episode_id = int(episode)
+        return int(episode)
     except (TypeError, ValueError):
         raise ConnectionRefusedError("auth must name the episode: {\"episode\": <id>}") from None
+
+
+def _join_and_send(episode_id: int, room: str, namespace: str) -> None:
+    """Join the room first, then send the snapshot: no change can fall between the two.
+
+    The snapshot comes from the store, so a storm of reconnecting displays costs no queries.
+    """
+    join_room(room)
     try:
-        get_episode(episode_id)
+        send_state(episode_id, request.sid, namespace)
     except NotFoundError:
         raise ConnectionRefusedError("no such episode") from None
-    return episode_id
 
 
 @socketio.on("connect", namespace=LIVE)
@@ -41,8 +48,7 @@ def live_connect(auth=None):  # noqa: ANN001
     if current_app.config["DISPLAY_TOKEN_REQUIRED"] and not display_token_valid(auth.get("token")):
         raise ConnectionRefusedError("a valid display token is required")
     session["episode"] = episode_id
-    join_room(episode_room(episode_id))
-    send_state(episode_id, request.sid)
+    _join_and_send(episode_id, episode_room(episode_id), LIVE)
     display = auth.get("display")
     if isinstance(display, dict) and display.get("key"):
         key = "display:" + str(display["key"])[:64]
@@ -93,8 +99,7 @@ def control_connect(auth=None):  # noqa: ANN001
     episode_id = _episode_from(auth)
     session["episode"] = episode_id
     session["presence_key"] = key = f"console:{user.id}"
-    join_room(control_room(episode_id))
-    send_state(episode_id, request.sid, CONTROL)
+    _join_and_send(episode_id, control_room(episode_id), CONTROL)
     presence.connected(episode_id, key, "console", user.display_name or user.username, request.sid)
     publish_presence(episode_id, presence.listing(episode_id))
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..errors import NotFoundError
 from ..extensions import db
 from ..models import CaseDepartment, Commitment, Episode, ItemState, RundownItem
 from ..models.cases import Case
-from ..rundown.service import get_episode
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -50,17 +50,23 @@ def _episode(episode: Episode) -> dict:
 
 
 def build_state(episode_id: int) -> dict:
-    """The whole live state of an episode, as of its current version."""
-    db.session.expire_all()
-    episode = get_episode(episode_id)
+    """The whole live state of an episode, as of its current version.
+
+    Rows are read afresh (populate_existing) in a fixed, small number of queries, whatever the
+    length of the running order: this runs once per change, on the path of every push.
+    """
+    fresh = {"populate_existing": True}
+    episode = db.session.scalar(select(Episode).where(Episode.id == episode_id).execution_options(**fresh))
+    if episode is None:
+        raise NotFoundError("No such episode.")
     items = list(db.session.scalars(
         select(RundownItem).where(RundownItem.episode_id == episode_id)
         .options(selectinload(RundownItem.case).selectinload(Case.department_links)
                  .selectinload(CaseDepartment.department))
-        .order_by(RundownItem.position, RundownItem.id)))
+        .order_by(RundownItem.position, RundownItem.id).execution_options(**fresh)))
     commitments = list(db.session.scalars(
         select(Commitment).where(Commitment.episode_id == episode_id)
-        .options(selectinload(Commitment.department)).order_by(Commitment.id)))
+        .options(selectinload(Commitment.department)).order_by(Commitment.id).execution_options(**fresh)))
     in_state = {state: next((i for i in items if i.state is state), None) for state in (ItemState.ON_AIR, ItemState.STANDBY)}
     return {
         "version": episode.version,

@@ -26,7 +26,7 @@ blp = api_blueprint("rundown_api", __name__, "/episodes", description="Running o
 
 def rundown_of(episode_id: int) -> dict:
     version = service.get_episode(episode_id).version
-    return {"version": version, "items": service.items_of(episode_id)}
+    return {"version": version, "items": service.items_of(episode_id, with_cases=True)}
 
 
 def answer_with_rundown(view):

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Case, CaseStatus, Episode, EpisodeStatus, ItemState, RundownEvent, RundownItem, User, utcnow
+from ..models import (Case, CaseDepartment, CaseStatus, Episode, EpisodeStatus, ItemState, RundownEvent,
+                      RundownItem, User, utcnow)
 from .states import target_state
 
 UNDOABLE = {"take", "standby", "done", "skip", "hold", "requeue", "move"}
@@ -40,10 +42,14 @@ def get_episode(episode_id: int) -> Episode:
     return episode
 
 
-def items_of(episode_id: int) -> list[RundownItem]:
-    return list(db.session.scalars(
-        select(RundownItem).where(RundownItem.episode_id == episode_id)
-        .order_by(RundownItem.position, RundownItem.id)))
+def items_of(episode_id: int, with_cases: bool = False) -> list[RundownItem]:
+    """The running order; `with_cases` loads each case and its departments in two more queries."""
+    query = (select(RundownItem).where(RundownItem.episode_id == episode_id)
+             .order_by(RundownItem.position, RundownItem.id))
+    if with_cases:
+        query = query.options(selectinload(RundownItem.case).selectinload(Case.department_links)
+                              .selectinload(CaseDepartment.department))
+    return list(db.session.scalars(query))
 
 
 def claim_version(episode_id: int, expected: int | None) -> int:
