@@ -75,7 +75,7 @@ def test_a_wrong_password_is_refused_readably_and_signs_no_one_in(app, client, m
 
     assert response.status_code == 200
     assert 'class="flash flash-error"' in response.text
-    assert "Wrong username or password." in response.text
+    assert "用户名或密码错误。" in response.text  # Chinese by default
     assert 'value="' + user.username + '"' in response.text  # the name is kept, the password is not
     assert client.get("/studio").status_code == 302
 
@@ -86,7 +86,7 @@ def test_an_unknown_page_is_a_readable_page(client):
     assert response.status_code == 404
     assert response.mimetype == "text/html"
     assert '<p class="error-status">404</p>' in response.text
-    assert "Page not found" in response.text
+    assert "页面不存在" in response.text
     assert 'href="/"' in response.text and 'class="site-header"' in response.text
 
 
