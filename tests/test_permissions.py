@@ -20,6 +20,9 @@ STAFF = {"admin", "producer", "supervisor"}
 # "METHOD /path" → the roles that may call it ("anyone" includes the anonymous visitor).
 ADMIN = {"admin"}
 PRODUCER = {"producer"}
+DEPARTMENT = {"department"}
+SUPERVISOR = {"supervisor"}
+FOLLOW_UP = {"producer", "supervisor", "department"}
 ACTIONS = "<any(take, standby, done, skip, hold, requeue):action>"
 
 API = {
@@ -62,6 +65,20 @@ API = {
     "POST /api/v1/episodes/<int:episode_id>/graphic": PRODUCER,
     "POST /api/v1/commitments": PRODUCER,
     "GET /api/v1/commitments/officials": PRODUCER,
+    "GET /api/v1/commitments": FOLLOW_UP,  # departments: their own only
+    "GET /api/v1/commitments/<int:commitment_id>": FOLLOW_UP,
+    "POST /api/v1/commitments/<int:commitment_id>/progress": DEPARTMENT,
+    "POST /api/v1/commitments/<int:commitment_id>/claim-done": DEPARTMENT,
+    "POST /api/v1/commitments/<int:commitment_id>/claim-unfulfillable": DEPARTMENT,
+    "POST /api/v1/commitments/<int:commitment_id>/extension": DEPARTMENT,
+    "POST /api/v1/commitments/<int:commitment_id>/extension/approve": SUPERVISOR,
+    "POST /api/v1/commitments/<int:commitment_id>/extension/reject": SUPERVISOR,
+    "POST /api/v1/commitments/<int:commitment_id>/verify": SUPERVISOR,
+    "POST /api/v1/commitments/<int:commitment_id>/reopen": SUPERVISOR,
+    "POST /api/v1/commitments/<int:commitment_id>/close-unfulfilled": SUPERVISOR,
+    "POST /api/v1/commitments/<int:commitment_id>/attachments": {"department", "supervisor"},
+    "GET /api/v1/attachments/<int:attachment_id>": FOLLOW_UP,
+    "POST /api/v1/attachments/<int:attachment_id>/publish": SUPERVISOR,
 }
 
 PAGES = {

@@ -15,6 +15,7 @@ from .cases.api import blp as cases_api
 from .cases.import_views import bp as cases_import_pages
 from .cases.views import bp as cases_pages
 from .commitments.api import blp as commitments_api
+from .commitments.evidence_api import blp as evidence_api
 from .departments.api import blp as departments_api
 from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
@@ -36,7 +37,7 @@ PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, commitments_api)
+                  rundown_api, commitments_api, evidence_api)
 PAGE_BLUEPRINTS = (auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages)
 
@@ -81,10 +82,11 @@ def init_extensions(app: Flask) -> None:
     snapshots.init_app(app)
     presence.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
-    # Ping every 10 s, give up after 10 more: a display whose network dropped is seen within 20 s.
+    # Ping every 10 s, give up after 20 more: a display whose network dropped is seen within 30 s,
+    # and a fan-out that lags 10 s under load does not drop every viewer (bench/README.md).
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       # CORS stays the default, same origin only: /control rides on a producer's session.
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
-                      async_handlers=False, ping_interval=10, ping_timeout=10)
+                      async_handlers=False, ping_interval=10, ping_timeout=20)
     if not app.config["WEBSOCKET_COMPRESSION"]:
         app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # outside Socket.IO's middleware

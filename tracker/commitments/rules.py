@@ -1,7 +1,7 @@
 """Rules every part of the product applies the same way: overdue, due soon."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..models import CommitmentStatus
@@ -19,3 +19,14 @@ def today() -> date:
 def is_overdue(deadline: date, status: CommitmentStatus, on: date | None = None) -> bool:
     """The deadline's day has passed and the commitment is neither verified nor closed."""
     return status not in CLOSED and deadline < (on or today())
+
+
+def due_soon_until(on: date | None = None) -> date:
+    """The last deadline that still counts as "due soon" on this day."""
+    return (on or today()) + timedelta(days=DUE_SOON_DAYS)
+
+
+def is_due_soon(deadline: date, status: CommitmentStatus, on: date | None = None) -> bool:
+    """Due within DUE_SOON_DAYS days (today included), not yet overdue, and not closed."""
+    day = on or today()
+    return status not in CLOSED and day <= deadline <= due_soon_until(day)

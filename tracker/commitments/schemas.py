@@ -1,7 +1,38 @@
+"""What the commitments API takes and gives; the same schemas validate requests and write the OpenAPI document."""
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from .rules import is_overdue
+from ..api import PageQuery
+from ..models import Satisfaction
+from .rules import DUE_SOON_DAYS, is_due_soon, is_overdue
 
+STATUS_DESCRIPTION = (
+    "`committed` (said on air) → `in_progress` (the department's first progress report) → "
+    "`claimed_done` (the department says it is done) → `verified` (a supervisor checked it); "
+    "a supervisor may send `claimed_done` back to `in_progress`. `claimed_unfulfillable` (the "
+    "department says it cannot be done) → `closed_unfulfilled` (a supervisor agreed), or back to `in_progress`."
+)
+OVERDUE_DESCRIPTION = (
+    "the deadline's day (Asia/Shanghai calendar) has passed and it is neither `verified` nor "
+    "`closed_unfulfilled`; a deadline of today is not yet overdue"
+)
+DUE_SOON_DESCRIPTION = (
+    f"not closed and the deadline is today or within the next {DUE_SOON_DAYS} days (Asia/Shanghai "
+    "calendar); never true together with `is_overdue`"
+)
+NOTE_MAX = 2000
+UPLOAD_DESCRIPTION = (
+    "a JPEG, PNG or WebP image or a PDF document, judged by its content (its first bytes), never by "
+    "its name or declared type. Empty: 422. Larger than the limit (10 MB by default, setting "
+    "ATTACHMENT_MAX_BYTES): 413. Any other content, e.g. HTML or a ZIP archive named `.jpg`: 415."
+)
+TIMELINE_ACTIONS = (
+    "`committed`, `progress_reported`, `claimed_done`, `claimed_unfulfillable`, `verified`, `reopened`, "
+    "`closed_unfulfilled`, `extension_requested`, `extension_approved`, `extension_rejected`, "
+    "`evidence_added`, `evidence_published`, `evidence_unpublished`"
+)
 STATUSES = ["committed", "in_progress", "claimed_done", "verified", "claimed_unfulfillable", "closed_unfulfilled"]
 
 
@@ -27,11 +58,22 @@ class CommitmentOut(Schema):
     official_title = fields.String()
     content = fields.String()
     quote = fields.String()
-    deadline = fields.Date()
-    original_deadline = fields.Date()
+    deadline = fields.Date(metadata={"description": "the deadline now, after any approved extension"})
+    original_deadline = fields.Date(metadata={"description": "the deadline said on air; extensions never change it"})
     spoken_at = fields.AwareDateTime(allow_none=True)
-    status = fields.Function(lambda c: c.status.value, metadata={"enum": STATUSES})
-    is_overdue = fields.Function(lambda c: is_overdue(c.deadline, c.status), metadata={"type": "boolean"})
+    status = fields.Function(lambda c: c.status.value, metadata={
+        "type": "string", "enum": STATUSES, "description": STATUS_DESCRIPTION})
+    is_overdue = fields.Function(lambda c: is_overdue(c.deadline, c.status), metadata={
+        "type": "boolean", "description": OVERDUE_DESCRIPTION})
+    due_soon = fields.Function(lambda c: is_due_soon(c.deadline, c.status), metadata={
+        "type": "boolean", "description": DUE_SOON_DESCRIPTION})
+    case = fields.Function(lambda c: {"id": c.case.id, "ref": c.case.ref, "title": c.case.title}, metadata={
+        "type": "object", "description": "the case it answers: id, ref, title (never the complainant)"})
+    episode = fields.Function(lambda c: {"id": c.episode.id, "number": c.episode.number, "title": c.episode.title,
+                                         "air_date": c.episode.air_date.isoformat()},
+                              metadata={"type": "object", "description": "the episode it was made in"})
+    extension_pending = fields.Function(lambda c: c.pending_extension is not None, metadata={
+        "type": "boolean", "description": "an extension request is waiting for a supervisor"})
     progress_percent = fields.Integer()
     satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None)
     created_at = fields.AwareDateTime()
@@ -45,3 +87,120 @@ class OfficialsQuery(Schema):
 class OfficialOut(Schema):
     name = fields.String()
     title = fields.String()
+
+
+class UserRefOut(Schema):
+    id = fields.Integer()
+    display_name = fields.Function(lambda u: u.display_name or u.username)
+    role = fields.Function(lambda u: u.role.value, metadata={"type": "string"})
+
+
+class TimelineEventOut(Schema):
+    id = fields.Integer()
+    action = fields.String(metadata={"description": TIMELINE_ACTIONS})
+    actor = fields.Nested(UserRefOut, allow_none=True, metadata={"description": "null for the system"})
+    at = fields.AwareDateTime()
+    before = fields.Raw(allow_none=True, metadata={"description": "the values the change replaced"})
+    after = fields.Raw(allow_none=True, metadata={"description": "the values it set"})
+    note = fields.String()
+
+
+class ExtensionOut(Schema):
+    id = fields.Integer()
+    status = fields.Function(lambda r: r.status.value, metadata={
+        "type": "string", "enum": ["pending", "approved", "rejected", "lapsed"],
+        "description": "`lapsed`: still pending when the commitment was verified or closed"})
+    deadline = fields.Date(attribute="requested_deadline", metadata={"description": "the deadline asked for"})
+    previous_deadline = fields.Date(attribute="current_deadline", metadata={"description": "the deadline when asked"})
+    reason = fields.String()
+    requested_by = fields.Nested(UserRefOut, allow_none=True)
+    requested_at = fields.AwareDateTime(attribute="created_at")
+
+
+class AttachmentOut(Schema):
+    id = fields.Integer()
+    commitment_id = fields.Integer()
+    original_name = fields.String(metadata={"description": "the uploader's file name, cleaned; for display only"})
+    content_type = fields.String(metadata={
+        "description": "sniffed from the content: image/jpeg, image/png, image/webp or application/pdf"})
+    size = fields.Integer(metadata={"description": "bytes"})
+    sha256 = fields.String()
+    public = fields.Boolean(metadata={"description": "a supervisor marked it fit to be shown publicly (default false)"})
+    uploaded_by = fields.Nested(UserRefOut, attribute="uploader", allow_none=True)
+    created_at = fields.AwareDateTime()
+    url = fields.Function(lambda a: f"/api/v1/attachments/{a.id}", metadata={
+        "type": "string", "description": "where the file is served, to those who may see the commitment"})
+
+
+class CommitmentDetailOut(CommitmentOut):
+    timeline = fields.List(fields.Nested(TimelineEventOut), attribute="events",
+                           metadata={"description": "every change, oldest first; never edited, never deleted"})
+    extension = fields.Nested(ExtensionOut, attribute="pending_extension", allow_none=True,
+                              metadata={"description": "the request waiting for a decision, or null"})
+    attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "evidence, oldest first"})
+
+
+class CommitmentListOut(Schema):
+    items = fields.List(fields.Nested(CommitmentOut))
+    total = fields.Integer(metadata={"description": "how many commitments match, over all pages"})
+
+
+def _flag(description: str) -> fields.Boolean:
+    # Only the words `true` and `false`: anything else is refused with 422.
+    return fields.Boolean(truthy={"true"}, falsy={"false"}, metadata={"description": description + " (`true`|`false`)"})
+
+
+class CommitmentQuery(PageQuery):
+    """Filters narrow what the reader may see; a department user sees only its own department's
+    commitments, whatever `department` says. Sorted overdue first, then by deadline, then by id."""
+
+    department = fields.String(validate=validate.Length(min=1, max=32),
+                               metadata={"description": "a department code; an unknown code is 422"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION})
+    overdue = _flag("overdue, or not overdue")
+    due_soon = _flag("due soon, or not due soon")
+    extension_pending = _flag("with an extension request waiting, or without")
+    episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
+
+
+def _note(required: bool, description: str) -> fields.String:
+    return fields.String(required=required, validate=validate.Length(max=NOTE_MAX),
+                         metadata={"description": description})
+
+
+class ProgressIn(Schema):
+    note = _note(True, "what was done; may not be blank")
+    percent = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=100), metadata={
+        "description": "how far along, 0–100; any value is accepted (it may go down), and the "
+                       "timeline keeps the value before and after. Left out: unchanged."})
+
+
+class NoteIn(Schema):
+    note = _note(True, "why; may not be blank")
+
+
+class VerifyIn(Schema):
+    satisfaction = fields.String(required=True, validate=validate.OneOf([s.value for s in Satisfaction]),
+                                 metadata={"description": "the citizen's answer at the call-back (回访)"})
+    note = _note(False, "what the check found")
+
+
+class ExtensionIn(Schema):
+    deadline = fields.Date(required=True, metadata={
+        "description": "the new deadline; must be after the current one (422 otherwise)"})
+    reason = fields.String(required=True, validate=validate.Length(max=NOTE_MAX),
+                           metadata={"description": "why more time is needed; may not be blank"})
+
+
+class DecisionIn(Schema):
+    note = _note(False, "the supervisor's note to the department")
+
+
+class PublishIn(Schema):
+    public = fields.Boolean(required=True, metadata={
+        "description": "true: may be shown on the public tracker; false: only to those who see the commitment"})
+
+
+class UploadIn(Schema):
+    file = Upload(required=True, metadata={"description": UPLOAD_DESCRIPTION})
+

@@ -1,12 +1,12 @@
-"""Commitments made on air, and their timeline."""
+"""Commitments made on air, their timeline, extension requests and evidence."""
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from ..extensions import db
 from .accounts import Department, User, enum_column
@@ -58,6 +58,14 @@ class Commitment(db.Model):
     department: Mapped[Department] = relationship()
     events: Mapped[list[CommitmentEvent]] = relationship(back_populates="commitment",
                                                          order_by="CommitmentEvent.id")
+    extension_requests: Mapped[list[ExtensionRequest]] = relationship(back_populates="commitment",
+                                                                      order_by="ExtensionRequest.id")
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="commitment", order_by="Attachment.id")
+
+    @property
+    def pending_extension(self) -> ExtensionRequest | None:
+        """The extension request waiting for a supervisor's decision, if there is one."""
+        return next((r for r in self.extension_requests if r.status is ExtensionStatus.PENDING), None)
 
 
 class CommitmentEvent(db.Model):
@@ -76,3 +84,80 @@ class CommitmentEvent(db.Model):
 
     commitment: Mapped[Commitment] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class TimelineImmutableError(RuntimeError):
+    """Raised on any attempt to change or remove a timeline event."""
+
+
+@event.listens_for(CommitmentEvent, "before_update")
+def _refuse_event_update(mapper, connection, target) -> None:  # noqa: ANN001 - SQLAlchemy's signature
+    raise TimelineImmutableError(f"Timeline event {target.id} cannot be changed.")
+
+
+@event.listens_for(CommitmentEvent, "before_delete")
+def _refuse_event_delete(mapper, connection, target) -> None:  # noqa: ANN001
+    raise TimelineImmutableError(f"Timeline event {target.id} cannot be deleted.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_event_changes(state: ORMExecuteState) -> None:
+    # The mapper events above do not see `update(CommitmentEvent)` / `delete(...)` statements.
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is CommitmentEvent:
+        raise TimelineImmutableError("Timeline events cannot be changed or deleted.")
+
+
+class ExtensionStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    LAPSED = "lapsed"        # still pending when the commitment was verified or closed
+
+
+class ExtensionRequest(db.Model):
+    """A department's request to move a commitment's deadline; a supervisor decides it."""
+
+    __tablename__ = "extension_requests"
+    # The database itself refuses a second pending request for one commitment.
+    __table_args__ = (Index("uq_extension_requests_pending", "commitment_id", unique=True,
+                            sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The deadline when it was asked for, and the one asked for.
+    current_deadline: Mapped[date] = mapped_column(Date)
+    requested_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[ExtensionStatus] = mapped_column(enum_column(ExtensionStatus), default=ExtensionStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="extension_requests")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Attachment(db.Model):
+    """Evidence for a commitment: an image or a PDF, stored outside `static/` under a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    uploader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # As the uploader's computer named it, cleaned; for display only, never a path.
+    original_name: Mapped[str] = mapped_column(String(255))
+    # Sniffed from the content, never taken from the upload's headers or name.
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="attachments")
+    uploader: Mapped[User | None] = relationship()

@@ -1,0 +1,186 @@
+"""Changing a commitment after it was recorded: one transaction, one timeline event — or nothing.
+
+Every operation runs inside `changing()`: it locks the commitment's row (so two people acting
+at once are served one after the other, each seeing the other's result), checks the reader's
+right to it and the state table, lets the operation change what it changes and write its
+timeline event, and commits. Any refusal rolls everything back, so a refused request changes
+nothing. An operation that ends up changing nothing writes no event and keeps nothing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ..errors import ConflictError, InvalidError, NotFoundError
+from ..extensions import db
+from ..models import (Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User,
+                      utcnow)
+from . import queries, rules, states
+from .states import Move
+
+NOTE_MAX = 2000
+STATUS_MOVES = frozenset({"progress", "claim_done", "claim_unfulfillable", "verify", "reopen", "close_unfulfilled"})
+# Status moves whose note may be left out; every other one must say why.
+NOTE_OPTIONAL = frozenset({"verify"})
+# What each status move shows in its timeline event, besides the status.
+SHOWN = {"progress": ("progress_percent",), "verify": ("satisfaction",)}
+
+
+@dataclass
+class CommitmentChange:
+    """The commitment being changed, under lock, and the table's row that allowed it."""
+
+    commitment: Commitment
+    move: Move
+    actor: User
+    recorded: bool = False
+
+    def record(self, before: Any, after: Any, note: str = "") -> None:
+        db.session.add(CommitmentEvent(commitment_id=self.commitment.id, actor_id=self.actor.id,
+                                       action=self.move.event, before=before, after=after, note=note))
+        self.recorded = True
+
+
+@contextmanager
+def changing(commitment_id: int, actor: User, action: str) -> Iterator[CommitmentChange]:
+    """Lock and check the commitment for `action` by `actor`; commit what the block records."""
+    try:
+        commitment = queries.ensure_visible(actor, _locked(commitment_id))
+        move = states.check(action, actor.role, commitment.status)
+        change = CommitmentChange(commitment, move, actor)
+        yield change
+        if change.recorded:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _locked(commitment_id: int) -> Commitment | None:
+    # Touching the row takes its write lock until the transaction ends; what is read after
+    # it is what the previous writer committed.
+    result = db.session.execute(update(Commitment).where(Commitment.id == commitment_id)
+                                .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise NotFoundError("No such commitment.")
+    db.session.expire_all()
+    return db.session.get(Commitment, commitment_id)
+
+
+def clean_text(value: str | None, field: str, *, required: bool, limit: int = NOTE_MAX) -> str:
+    """Stripped text; 422 on the field when it is required and blank, or too long."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidError("Some fields are missing or invalid.", fields={field: ["Required; may not be blank."]})
+    if len(text) > limit:
+        raise InvalidError("Some fields are missing or invalid.", fields={field: [f"At most {limit} characters."]})
+    return text
+
+
+def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitment:
+    """Move the commitment's status as the table allows: progress, claim_done,
+    claim_unfulfillable, verify, reopen, close_unfulfilled. `data` is the request body."""
+    if action not in STATUS_MOVES:
+        raise ValueError(f"not a status move: {action}")
+    with changing(commitment_id, actor, action) as change:
+        commitment, target = change.commitment, change.move.target
+        note = clean_text(data.get("note"), "note", required=action not in NOTE_OPTIONAL)
+        shown = ("status", *SHOWN.get(action, ()))
+        before = _values(commitment, shown)
+        if action == "progress" and data.get("percent") is not None:
+            commitment.progress_percent = _percent(data["percent"])
+        if action == "verify":
+            commitment.satisfaction = _satisfaction(data.get("satisfaction"))
+        commitment.status = target
+        after = _values(commitment, shown)
+        if target in rules.CLOSED:
+            _lapse_pending(commitment, actor, before, after)
+        change.record(before, after, note)
+    return commitment
+
+
+def _values(commitment: Commitment, names: tuple[str, ...]) -> dict:
+    values = {name: getattr(commitment, name) for name in names}
+    return {name: value.value if hasattr(value, "value") else value for name, value in values.items()}
+
+
+def _percent(value: int) -> int:
+    if not 0 <= value <= 100:
+        raise InvalidError("Some fields are missing or invalid.", fields={"percent": ["From 0 to 100."]})
+    return value
+
+
+def _satisfaction(value: str | None) -> Satisfaction:
+    try:
+        return Satisfaction(value)
+    except ValueError:
+        raise InvalidError("Some fields are missing or invalid.", fields={
+            "satisfaction": ["One of: " + ", ".join(s.value for s in Satisfaction) + "."]}) from None
+
+
+def pending_extension(commitment_id: int) -> ExtensionRequest | None:
+    return db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.commitment_id == commitment_id,
+                                                            ExtensionRequest.status == ExtensionStatus.PENDING))
+
+
+def extension_view(request: ExtensionRequest) -> dict:
+    return {"id": request.id, "deadline": request.requested_deadline.isoformat(), "status": request.status.value}
+
+
+def _lapse_pending(commitment: Commitment, actor: User, before: dict, after: dict) -> None:
+    # A closed commitment has no deadline left to move; the request is settled with it.
+    request = pending_extension(commitment.id)
+    if request is not None:
+        before["extension"] = extension_view(request)
+        _decide(request, ExtensionStatus.LAPSED, actor, "")
+        after["extension"] = extension_view(request)
+
+
+def _decide(request: ExtensionRequest, status: ExtensionStatus, actor: User, note: str) -> None:
+    request.status, request.decided_by_id = status, actor.id
+    request.decided_at, request.decision_note = utcnow(), note
+
+
+def request_extension(commitment_id: int, actor: User, deadline: date, reason: str | None) -> Commitment:
+    """A pending request to move the deadline to a later day; one pending at a time."""
+    with changing(commitment_id, actor, "request_extension") as change:
+        commitment = change.commitment
+        reason = clean_text(reason, "reason", required=True)
+        if pending_extension(commitment.id) is not None:
+            raise ConflictError("An extension request is already waiting for a decision.", code="extension_pending")
+        if deadline <= commitment.deadline:
+            raise InvalidError("The new deadline must be after the current one.",
+                               fields={"deadline": [f"Must be after {commitment.deadline.isoformat()}."]})
+        request = ExtensionRequest(commitment_id=commitment.id, requested_by_id=actor.id, reason=reason,
+                                   current_deadline=commitment.deadline, requested_deadline=deadline)
+        db.session.add(request)
+        db.session.flush()
+        deadline_now = commitment.deadline.isoformat()
+        change.record({"deadline": deadline_now, "extension": None},
+                      {"deadline": deadline_now, "extension": extension_view(request)}, reason)
+    return commitment
+
+
+def decide_extension(commitment_id: int, actor: User, approve: bool, note: str | None) -> Commitment:
+    """Approve (the deadline moves; the original deadline stays as it was) or reject the
+    pending request; 409 `no_pending_extension` when there is none."""
+    with changing(commitment_id, actor, "approve_extension" if approve else "reject_extension") as change:
+        commitment = change.commitment
+        note = clean_text(note, "note", required=False)
+        request = pending_extension(commitment.id)
+        if request is None:
+            raise ConflictError("No extension request is waiting for a decision.", code="no_pending_extension")
+        before = {"deadline": commitment.deadline.isoformat(), "extension": extension_view(request)}
+        _decide(request, ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED, actor, note)
+        if approve:
+            commitment.deadline = request.requested_deadline
+        change.record(before, {"deadline": commitment.deadline.isoformat(), "extension": extension_view(request)},
+                      note)
+    return commitment

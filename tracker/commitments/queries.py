@@ -1,0 +1,121 @@
+"""Who sees which commitments, and the filtered, most-urgent-first lists of them.
+
+Producers and supervisors see every commitment; a department user sees only their own
+department's, whatever the filters ask for. Overdue and due soon are judged on the
+Asia/Shanghai calendar day, in SQL exactly as `rules.is_overdue` / `rules.is_due_soon` do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, false, func, not_, select
+from sqlalchemy.orm import selectinload
+
+from ..errors import ForbiddenError, InvalidError, NotFoundError
+from ..extensions import db
+from ..models import Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
+from . import rules
+
+READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    """What a list is narrowed to; `None` means "any"."""
+
+    department: str | None = None   # a department code
+    status: str | None = None       # one of CommitmentStatus's values
+    overdue: bool | None = None
+    due_soon: bool | None = None
+    episode: int | None = None      # an episode id
+    extension_pending: bool | None = None
+
+
+def may_see(user: Any, commitment: Commitment) -> bool:
+    if not getattr(user, "is_authenticated", False) or user.role not in READERS:
+        return False
+    if user.role is Role.DEPARTMENT:
+        return user.department_id is not None and user.department_id == commitment.department_id
+    return True
+
+
+def ensure_visible(user: Any, commitment: Commitment | None) -> Commitment:
+    """The commitment if this user may read it; 404 if there is none, 403 if it is not theirs."""
+    if commitment is None:
+        raise NotFoundError("No such commitment.")
+    if not may_see(user, commitment):
+        if getattr(user, "role", None) is Role.DEPARTMENT:
+            raise ForbiddenError("This commitment belongs to another department.")
+        raise ForbiddenError("Your role may not see commitments.")
+    return commitment
+
+
+def get_visible(user: Any, commitment_id: int) -> Commitment:
+    return ensure_visible(user, db.session.get(Commitment, commitment_id))
+
+
+def is_open():
+    return Commitment.status.not_in(rules.CLOSED)
+
+
+def overdue_condition(day: date):
+    return and_(is_open(), Commitment.deadline < day)
+
+
+def due_soon_condition(day: date):
+    return and_(is_open(), Commitment.deadline >= day, Commitment.deadline <= rules.due_soon_until(day))
+
+
+def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
+                     per_page: int = 50) -> tuple[list[Commitment], int]:
+    """One page of the commitments this user may see that match; overdue first, then by
+    deadline, then by id; and how many match in all."""
+    day = rules.today()
+    query = select(Commitment).where(*_conditions(user, wanted, day))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    urgency = case((overdue_condition(day), 0), else_=1)
+    query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
+                           selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
+             .order_by(urgency, Commitment.deadline, Commitment.id)
+             .limit(per_page).offset((page - 1) * per_page))
+    return list(db.session.scalars(query)), total
+
+
+def _conditions(user: Any, wanted: CommitmentFilter, day: date) -> list:
+    conditions = [_scope(user)]
+    if wanted.department:
+        conditions.append(Commitment.department_id == _department_id(wanted.department))
+    if wanted.status:
+        conditions.append(Commitment.status == CommitmentStatus(wanted.status))
+    if wanted.episode is not None:
+        if db.session.get(Episode, wanted.episode) is None:
+            raise InvalidError("No such episode.", fields={"episode": [f"Unknown episode: {wanted.episode}"]})
+        conditions.append(Commitment.episode_id == wanted.episode)
+    if wanted.overdue is not None:
+        overdue = overdue_condition(day)
+        conditions.append(overdue if wanted.overdue else not_(overdue))
+    if wanted.due_soon is not None:
+        due_soon = due_soon_condition(day)
+        conditions.append(due_soon if wanted.due_soon else not_(due_soon))
+    if wanted.extension_pending is not None:
+        waiting = Commitment.extension_requests.any(ExtensionRequest.status == ExtensionStatus.PENDING)
+        conditions.append(waiting if wanted.extension_pending else not_(waiting))
+    return conditions
+
+
+def _scope(user: Any):
+    """What this user may see at all; the filters only narrow it."""
+    if user.role is Role.DEPARTMENT and user.department_id:
+        return Commitment.department_id == user.department_id
+    if user.role in (Role.PRODUCER, Role.SUPERVISOR):
+        return Commitment.id.is_not(None)
+    return false()
+
+
+def _department_id(code: str) -> int:
+    department_id = db.session.scalar(select(Department.id).where(Department.code == code))
+    if department_id is None:
+        raise InvalidError(f"Unknown department code: {code}.", fields={"department": [f"Unknown code: {code}"]})
+    return department_id
