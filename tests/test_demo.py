@@ -192,3 +192,24 @@ def test_the_demo_command_prints_the_accounts(runner):
     assert "120 departments" in lines[-1] and "created now: 120 departments" in lines[-1]
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and again.output.splitlines()[-1].endswith("created now: nothing.")
+
+
+def test_demo_has_commitments_in_every_state_and_a_prepared_running_order(app):
+    from sqlalchemy import select as _select
+
+    from tracker.commitments.rules import is_overdue
+    from tracker.demo import load_demo as _load
+    from tracker.extensions import db as _db
+    from tracker.models import Commitment, CommitmentStatus, Episode, EpisodeStatus, ItemState, RundownItem
+
+    with app.app_context():
+        _load()
+        _load()
+        commitments = list(_db.session.scalars(_select(Commitment)))
+        assert {c.status for c in commitments} == set(CommitmentStatus)
+        assert any(is_overdue(c.deadline, c.status) for c in commitments)
+        assert all(c.events and c.events[0].action == "committed" for c in commitments)
+        upcoming = _db.session.scalar(_select(Episode).where(Episode.status == EpisodeStatus.PLANNED))
+        items = list(_db.session.scalars(_select(RundownItem).where(RundownItem.episode_id == upcoming.id)))
+        assert len(items) >= 3 and all(item.state is ItemState.QUEUED for item in items)
+        assert upcoming.version == len(items)

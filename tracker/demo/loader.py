@@ -29,6 +29,7 @@ from ..models import (Case, CaseDepartment, CaseSource, CaseStatus, Department, 
                       utcnow)
 from .departments import ACCOUNTS, DEPARTMENTS
 from .episodes import EPISODES
+from .live import ensure_live_data
 from .pool import POOL_CASES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -53,6 +54,8 @@ def load_demo(now: datetime | None = None) -> dict:
         users = _ensure_accounts(units, created)
         episodes = _ensure_episodes(now, created)
         _ensure_cases(_case_plan(episodes, now), units, users["producer"], created)
+        db.session.flush()
+        ensure_live_data(episodes, users["producer"], users["supervisor"])
         db.session.commit()
     except Exception:
         db.session.rollback()

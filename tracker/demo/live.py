@@ -1,0 +1,99 @@
+"""The demo's running orders and commitments: past shows with commitments in every state (some
+overdue), and the upcoming show's running order, prepared and queued.
+
+Added only where an episode has no running order yet, so loading twice changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (Case, Commitment, CommitmentEvent, CommitmentStatus, Episode, ItemState, RundownEvent,
+                      RundownItem, Satisfaction, User)
+
+PLANNED_SECONDS = 480
+# Each past case's commitment walks this far along its life (cycled over the cases), with a
+# deadline this many days after the broadcast: short deadlines of early shows are overdue now.
+LIVES = [
+    ("verified", 14), ("in_progress", 10), ("claimed_done", 21), ("committed", 7),
+    ("claimed_unfulfillable", 30), ("in_progress", 45), ("closed_unfulfilled", 20), ("verified", 30),
+    ("committed", 60), ("in_progress", 5),
+]
+PATHS = {
+    "committed": [],
+    "in_progress": ["in_progress"],
+    "claimed_done": ["in_progress", "claimed_done"],
+    "verified": ["in_progress", "claimed_done", "verified"],
+    "claimed_unfulfillable": ["claimed_unfulfillable"],
+    "closed_unfulfilled": ["claimed_unfulfillable", "closed_unfulfilled"],
+}
+PROMISES = [
+    "{days}日内组织专班上门核查，{deadline}前整改到位并向来电群众反馈",
+    "{deadline}前完成现场勘查和方案设计，年内开工",
+    "本周内约谈相关企业，{deadline}前清退多收费用",
+    "{deadline}前完成维修，并建立长效管护机制",
+]
+TITLES = {"county": "副县长", "enterprise": "副总经理"}
+NAMES = ["王建国", "李明", "张伟", "刘洋", "陈刚", "杨帆", "赵磊", "黄晓东", "周敏", "吴志强", "徐军", "孙丽"]
+
+
+def ensure_live_data(episodes: list[tuple[Episode, dict]], producer: User, supervisor: User) -> None:
+    for number, (episode, plan) in enumerate(episodes):
+        if db.session.scalar(select(RundownItem.id).where(RundownItem.episode_id == episode.id)):
+            continue
+        cases = [db.session.scalar(select(Case).where(Case.title == c["title"])) for c in plan["cases"]]
+        past = plan["week"] < 0
+        for position, case in enumerate(cases):
+            start = episode.scheduled_start + timedelta(minutes=5 + 9 * position)
+            item = RundownItem(episode_id=episode.id, case_id=case.id, position=position, state=ItemState.QUEUED,
+                               planned_seconds=PLANNED_SECONDS)
+            if past:
+                item.state, item.started_at = ItemState.DONE, start
+                item.ended_at, item.actual_seconds = start + timedelta(minutes=8), 480
+            db.session.add(item)
+            db.session.flush()
+            episode.version += 1
+            db.session.add(RundownEvent(episode_id=episode.id, item_id=item.id, actor_id=producer.id,
+                                        action="add", version=episode.version, before={}, after={}, at=start))
+            if past:
+                _commitment(episode, case, start, number * 7 + position, producer, supervisor)
+
+
+def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer: User, supervisor: User) -> None:
+    status, days = LIVES[n % len(LIVES)]
+    department = case.lead_department
+    deadline = episode.air_date + timedelta(days=days)
+    title = department.name + TITLES.get(department.kind.value, "副局长")
+    content = PROMISES[n % len(PROMISES)].format(days=days, deadline=f"{deadline.month}月{deadline.day}日")
+    commitment = Commitment(episode_id=episode.id, case_id=case.id, department_id=department.id,
+                            official_name=NAMES[n % len(NAMES)], official_title=title, content=content,
+                            quote="我们一定把这件事办好，请群众监督。", deadline=deadline, original_deadline=deadline,
+                            spoken_at=spoken + timedelta(minutes=6), created_by_id=producer.id, created_at=spoken)
+    db.session.add(commitment)
+    db.session.flush()
+    _event(commitment, producer, "committed", None, "committed", commitment.spoken_at, "")
+    previous, moment = "committed", commitment.spoken_at
+    for step in PATHS[status]:
+        moment += timedelta(days=3)
+        actor = supervisor if step in ("verified", "closed_unfulfilled") else None
+        _event(commitment, actor, step, previous, step, moment, _note(step))
+        previous = step
+    commitment.status = CommitmentStatus(status)
+    commitment.progress_percent = {"verified": 100, "claimed_done": 100, "in_progress": 40}.get(status, 0)
+    if status == "verified":
+        commitment.satisfaction = Satisfaction.SATISFIED if n % 3 else Satisfaction.BASICALLY_SATISFIED
+
+
+def _note(step: str) -> str:
+    return {"in_progress": "已成立工作专班，完成现场核查。", "claimed_done": "整改已完成，请督查室核验。",
+            "verified": "经暗访和回访，群众对整改结果满意。", "claimed_unfulfillable": "涉及规划调整，短期内无法实施。",
+            "closed_unfulfilled": "情况属实，转为长期督办。"}.get(step, "")
+
+
+def _event(commitment: Commitment, actor: User | None, action: str, before: str | None, after: str,
+           at: datetime, note: str) -> None:
+    db.session.add(CommitmentEvent(commitment_id=commitment.id, actor_id=actor.id if actor else None,
+                                   action=action, before={"status": before} if before else None,
+                                   after={"status": after}, note=note, at=at))
