@@ -424,8 +424,9 @@ def test_the_console_rides_out_a_server_restart(page, tmp_path, request):
         expect(page.locator("[data-connection='online']")).to_be_visible()
 
         api(f"/episodes/{episode['id']}/rundown/{items[1]['id']}/take")
+        # Generous: right after a restart the new worker is still warming up.
         expect(page.locator(f"tr[data-item-id='{items[1]['id']}']")).to_have_attribute("data-state", "on_air",
-                                                                                       timeout=SECOND)
+                                                                                       timeout=5 * SECOND)
         assert page.evaluate("window.sameDocument") is True
     finally:
         server.kill()
