@@ -76,6 +76,10 @@ class CommitmentOut(Schema):
         "type": "boolean", "description": "an extension request is waiting for a supervisor"})
     progress_percent = fields.Integer()
     satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None)
+    vague = fields.Function(lambda c: bool(c.vague_reason), metadata={
+        "type": "boolean", "description": "what was promised names no deliverable that can be checked "
+                                          "(only 立即调查, 尽快解决 and the like); for the supervisor to pin down"})
+    vague_reason = fields.String(metadata={"description": "the words that make it vague, or empty"})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 

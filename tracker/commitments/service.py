@@ -9,6 +9,7 @@ from ..errors import InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Case, Commitment, CommitmentEvent, Department, User, utcnow
 from ..rundown.service import Change, claim_version, get_episode, log
+from .vague import vague_reason
 
 
 def record(data: dict, actor: User | None) -> tuple[Commitment, Change]:
@@ -25,10 +26,11 @@ def record(data: dict, actor: User | None) -> tuple[Commitment, Change]:
                            fields={"department_code": ["Not one of the case's departments."]})
     version = claim_version(episode.id, None)
     deadline: date = data["deadline"]
+    content = data["content"].strip()
     commitment = Commitment(
         episode_id=episode.id, case_id=case.id, department_id=department.id,
         official_name=data["official_name"].strip(), official_title=data["official_title"].strip(),
-        content=data["content"].strip(), quote=(data.get("quote") or "").strip(), deadline=deadline,
+        content=content, vague_reason=vague_reason(content)[:200], quote=(data.get("quote") or "").strip(), deadline=deadline,
         original_deadline=deadline, spoken_at=data.get("spoken_at") or utcnow(),
         created_by_id=actor.id if actor else None)
     db.session.add(commitment)

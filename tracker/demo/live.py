@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..commitments.vague import vague_reason
 from ..extensions import db
 from ..models import (Case, Commitment, CommitmentEvent, CommitmentStatus, Episode, ItemState, RundownEvent,
                       RundownItem, Satisfaction, User)
@@ -34,6 +35,7 @@ PROMISES = [
     "{deadline}前完成现场勘查和方案设计，年内开工",
     "本周内约谈相关企业，{deadline}前清退多收费用",
     "{deadline}前完成维修，并建立长效管护机制",
+    "高度重视，立即组织调查，尽快解决群众反映的问题",   # vague: the oversight desk flags it
 ]
 TITLES = {"county": "副县长", "enterprise": "副总经理"}
 NAMES = ["王建国", "李明", "张伟", "刘洋", "陈刚", "杨帆", "赵磊", "黄晓东", "周敏", "吴志强", "徐军", "孙丽"]
@@ -69,6 +71,7 @@ def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer
     content = PROMISES[n % len(PROMISES)].format(days=days, deadline=f"{deadline.month}月{deadline.day}日")
     commitment = Commitment(episode_id=episode.id, case_id=case.id, department_id=department.id,
                             official_name=NAMES[n % len(NAMES)], official_title=title, content=content,
+                            vague_reason=vague_reason(content)[:200],
                             quote="我们一定把这件事办好，请群众监督。", deadline=deadline, original_deadline=deadline,
                             spoken_at=spoken + timedelta(minutes=6), created_by_id=producer.id, created_at=spoken)
     db.session.add(commitment)

@@ -4,12 +4,13 @@ from .cases import Case, CaseDepartment, CaseSource, CaseStatus
 from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest,
                           ExtensionStatus, Satisfaction, TimelineImmutableError)
 from .episodes import Episode, EpisodeStatus
-from .rundown import ItemState, RundownEvent, RundownItem
+from .followup import AssignmentLetter, ReminderDigest, ReminderItem
+from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ApiToken", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
+    "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
-    "ExtensionStatus", "ItemState",
-    "RundownEvent", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
+    "ExtensionStatus", "ItemKind", "ItemState", "ReminderDigest", "ReminderItem",
+    "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]

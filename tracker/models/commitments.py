@@ -48,6 +48,9 @@ class Commitment(db.Model):
     status: Mapped[CommitmentStatus] = mapped_column(enum_column(CommitmentStatus, 30),
                                                      default=CommitmentStatus.COMMITTED, index=True)
     progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the supervisor should look at the wording ("立即调查" promises no deliverable); empty
+    # when what was promised is concrete.
+    vague_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, 30))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

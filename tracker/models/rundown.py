@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .accounts import enum_column
 from .cases import Case
+from .commitments import Commitment
 from .types import UTCDateTime, utcnow
 
 
@@ -29,8 +30,13 @@ def _one_per_episode(name: str, state: str) -> Index:
     return Index(name, "episode_id", unique=True, sqlite_where=condition, postgresql_where=condition)
 
 
+class ItemKind(str, enum.Enum):
+    CASE = "case"           # one case, discussed on air
+    FOLLOWUP = "followup"   # 回头看: a block reporting back on earlier commitments
+
+
 class RundownItem(db.Model):
-    """A case placed in an episode's running order."""
+    """A case placed in an episode's running order, or a follow-up block of commitments."""
 
     __tablename__ = "rundown_items"
     __table_args__ = (
@@ -41,7 +47,12 @@ class RundownItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind), default=ItemKind.CASE,
+                                           server_default=ItemKind.CASE.value)
+    # Set for a case item; None for a follow-up block.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # A follow-up block's heading (a case item is headed by its case).
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     position: Mapped[int] = mapped_column(Integer)
     state: Mapped[ItemState] = mapped_column(enum_column(ItemState), default=ItemState.QUEUED)
     planned_seconds: Mapped[int | None] = mapped_column(Integer)
@@ -51,7 +62,24 @@ class RundownItem(db.Model):
     actual_seconds: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    case: Mapped[Case] = relationship()
+    case: Mapped[Case | None] = relationship()
+    followups: Mapped[list[RundownFollowup]] = relationship(
+        back_populates="item", order_by="RundownFollowup.position", cascade="all, delete-orphan")
+
+
+class RundownFollowup(db.Model):
+    """One commitment reported back on in a follow-up block, in the block's order."""
+
+    __tablename__ = "rundown_followups"
+    __table_args__ = (UniqueConstraint("item_id", "commitment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("rundown_items.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    item: Mapped[RundownItem] = relationship(back_populates="followups")
+    commitment: Mapped[Commitment] = relationship()
 
 
 class RundownEvent(db.Model):
