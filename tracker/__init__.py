@@ -16,6 +16,7 @@ from .cases.import_views import bp as cases_import_pages
 from .cases.views import bp as cases_pages
 from .commitments.api import blp as commitments_api
 from .commitments.evidence_api import blp as evidence_api
+from .commitments.present import bp as commitment_present
 from .departments.api import blp as departments_api
 from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
@@ -38,7 +39,7 @@ MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
                   rundown_api, commitments_api, evidence_api)
-PAGE_BLUEPRINTS = (auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
+PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages)
 
 

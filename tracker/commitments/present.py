@@ -1,0 +1,143 @@
+"""How commitments read on every page: labels, urgency, and the timeline in words.
+
+The department workspace, the oversight desk, letters and the public pages all render a
+commitment through these helpers (and `templates/commitments/_macros.html`), so "overdue" and
+"due within 3 days" look and read the same everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from ..models import Commitment, CommitmentEvent, CommitmentStatus, Satisfaction
+from . import rules
+
+bp = Blueprint("commitment_present", __name__)
+
+STATUS_LABELS = {
+    CommitmentStatus.COMMITTED: _l("Committed"),
+    CommitmentStatus.IN_PROGRESS: _l("In progress"),
+    CommitmentStatus.CLAIMED_DONE: _l("Claimed done"),
+    CommitmentStatus.VERIFIED: _l("Verified"),
+    CommitmentStatus.CLAIMED_UNFULFILLABLE: _l("Claimed unfulfillable"),
+    CommitmentStatus.CLOSED_UNFULFILLED: _l("Closed unfulfilled"),
+}
+# The badge tone of each status (classes of app.css).
+STATUS_TONES = {
+    CommitmentStatus.COMMITTED: "neutral", CommitmentStatus.IN_PROGRESS: "pool",
+    CommitmentStatus.CLAIMED_DONE: "scheduled", CommitmentStatus.VERIFIED: "ok",
+    CommitmentStatus.CLAIMED_UNFULFILLABLE: "warn", CommitmentStatus.CLOSED_UNFULFILLED: "danger",
+}
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: _l("Satisfied"),
+    Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
+    Satisfaction.UNSATISFIED: _l("Unsatisfied"),
+}
+EVENT_LABELS = {
+    "committed": _l("Committed on air"),
+    "progress_reported": _l("Progress reported"),
+    "claimed_done": _l("Claimed done"),
+    "claimed_unfulfillable": _l("Declared unfulfillable"),
+    "verified": _l("Verified"),
+    "reopened": _l("Sent back"),
+    "closed_unfulfilled": _l("Closed as unfulfilled"),
+    "extension_requested": _l("Extension requested"),
+    "extension_approved": _l("Extension approved"),
+    "extension_rejected": _l("Extension refused"),
+    "evidence_added": _l("Evidence added"),
+    "evidence_published": _l("Evidence made public"),
+    "evidence_unpublished": _l("Evidence withdrawn from public view"),
+}
+FIELD_LABELS = {
+    "status": _l("Status"), "deadline": _l("Deadline"), "progress_percent": _l("Progress"),
+    "satisfaction": _l("Citizen's satisfaction"), "extension": _l("Extension"), "public": _l("Public"),
+}
+
+
+@bp.app_template_global()
+def commitment_status_label(status: CommitmentStatus | str) -> str:
+    return str(STATUS_LABELS.get(CommitmentStatus(status), status))
+
+
+@bp.app_template_global()
+def commitment_status_tone(status: CommitmentStatus | str) -> str:
+    return STATUS_TONES.get(CommitmentStatus(status), "neutral")
+
+
+@bp.app_template_global()
+def satisfaction_label(value: Satisfaction | str | None) -> str:
+    if not value:
+        return ""
+    return str(SATISFACTION_LABELS.get(Satisfaction(value), value))
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(status.value, str(label)) for status, label in STATUS_LABELS.items()]
+
+
+def satisfaction_choices() -> list[tuple[str, str]]:
+    return [(value.value, str(label)) for value, label in SATISFACTION_LABELS.items()]
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """Overdue or due soon, and by how many days; `kind` is "overdue", "due_soon" or ""."""
+
+    kind: str
+    days: int   # overdue: days past the deadline; due soon: days left (0 = today)
+
+
+@bp.app_template_global()
+def commitment_urgency(commitment: Commitment, on: date | None = None) -> Urgency:
+    day = on or rules.today()
+    if rules.is_overdue(commitment.deadline, commitment.status, day):
+        return Urgency("overdue", (day - commitment.deadline).days)
+    if rules.is_due_soon(commitment.deadline, commitment.status, day):
+        return Urgency("due_soon", (commitment.deadline - day).days)
+    return Urgency("", 0)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@bp.app_template_global()
+def timeline_event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+@bp.app_template_global()
+def timeline_changes(event: CommitmentEvent) -> list[FieldChange]:
+    """What the event changed, in words: one row per field whose value moved."""
+    before, after = event.before or {}, event.after or {}
+    if event.action == "committed" or not isinstance(after, dict) or "attachment_id" in after:
+        return []
+    changes = []
+    for name, label in FIELD_LABELS.items():
+        old, new = before.get(name) if isinstance(before, dict) else None, after.get(name)
+        if name not in after or old == new:
+            continue
+        changes.append(FieldChange(str(label), _word(name, old), _word(name, new)))
+    return changes
+
+
+def _word(name: str, value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "status":
+        return commitment_status_label(str(value))
+    if name == "satisfaction":
+        return satisfaction_label(str(value))
+    if name == "progress_percent":
+        return f"{value}%"
+    if name == "extension" and isinstance(value, dict):
+        return f"{value.get('deadline', '')} · {value.get('status', '')}"
+    if name == "public":
+        return str(_l("Yes")) if value else str(_l("No"))
+    return str(value)
