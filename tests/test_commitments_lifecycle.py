@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from tracker.extensions import db
-from tracker.models import CommitmentEvent, ExtensionRequest, TimelineImmutableError
+from tracker.models import Commitment, CommitmentEvent, ExtensionRequest, TimelineImmutableError
 
 from .commitment_data import Commitments, event_count, reload, snapshot
 
@@ -54,6 +54,27 @@ def test_a_commitment_from_air_to_verified(desk):
     assert timeline[-1]["before"] == {"status": "claimed_done", "satisfaction": None}
     assert timeline[-1]["after"] == {"status": "verified", "satisfaction": "basically_satisfied"}
     assert timeline[5]["before"] == timeline[5]["after"] == {"status": "in_progress", "progress_percent": 70}
+
+
+def test_the_claim_in_force_and_the_closing_moment_are_kept(app, desk):
+    """For the league table: when the claim that was verified was made, and when it closed."""
+    commitment_id, department, supervisor = desk
+
+    def moments():
+        with app.app_context():
+            commitment = db.session.get(Commitment, commitment_id)
+            return commitment.claimed_done_at, commitment.closed_at
+
+    assert moments() == (None, None)
+    department.post(path(commitment_id, "claim-done"), json={"note": "完成"})
+    first_claim, closed = moments()
+    assert first_claim is not None and closed is None
+    supervisor.post(path(commitment_id, "reopen"), json={"note": "未完成"})
+    assert moments() == (None, None)
+    department.post(path(commitment_id, "claim-done"), json={"note": "这次真的完成"})
+    supervisor.post(path(commitment_id, "verify"), json={"satisfaction": "satisfied"})
+    claim, closed = moments()
+    assert claim >= first_claim and closed >= claim
 
 
 def test_unfulfillable_then_closed(desk):

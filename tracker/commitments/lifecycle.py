@@ -99,11 +99,22 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
         if action == "verify":
             commitment.satisfaction = _satisfaction(data.get("satisfaction"))
         commitment.status = target
+        _mark_moments(commitment, action)
         after = _values(commitment, shown)
         if target in rules.CLOSED:
             _lapse_pending(commitment, actor, before, after)
         change.record(before, after, note)
     return commitment
+
+
+def _mark_moments(commitment: Commitment, action: str) -> None:
+    now = utcnow()
+    if action == "claim_done":
+        commitment.claimed_done_at = now
+    elif action == "reopen":
+        commitment.claimed_done_at = None   # the claim was refused; the next one counts
+    elif action in ("verify", "close_unfulfilled"):
+        commitment.closed_at = now
 
 
 def _values(commitment: Commitment, names: tuple[str, ...]) -> dict:

@@ -30,6 +30,8 @@ PATHS = {
     "claimed_unfulfillable": ["claimed_unfulfillable"],
     "closed_unfulfilled": ["claimed_unfulfillable", "closed_unfulfilled"],
 }
+# The timeline's word for each step (as tracker/commitments/states.py writes it).
+ACTIONS = {"in_progress": "progress_reported"}
 PROMISES = [
     "{days}日内组织专班上门核查，{deadline}前整改到位并向来电群众反馈",
     "{deadline}前完成现场勘查和方案设计，年内开工",
@@ -77,12 +79,17 @@ def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer
     db.session.add(commitment)
     db.session.flush()
     _event(commitment, producer, "committed", None, "committed", commitment.spoken_at, "")
+    department_user = db.session.scalar(select(User).where(User.department_id == department.id).order_by(User.id))
     previous, moment = "committed", commitment.spoken_at
     for step in PATHS[status]:
         moment += timedelta(days=3)
-        actor = supervisor if step in ("verified", "closed_unfulfilled") else None
-        _event(commitment, actor, step, previous, step, moment, _note(step))
+        actor = supervisor if step in ("verified", "closed_unfulfilled") else department_user
+        _event(commitment, actor, ACTIONS.get(step, step), previous, step, moment, _note(step))
         previous = step
+        if step == "claimed_done":
+            commitment.claimed_done_at = moment
+        elif step in ("verified", "closed_unfulfilled"):
+            commitment.closed_at = moment
     commitment.status = CommitmentStatus(status)
     commitment.progress_percent = {"verified": 100, "claimed_done": 100, "in_progress": 40}.get(status, 0)
     if status == "verified":

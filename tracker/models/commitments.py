@@ -52,6 +52,11 @@ class Commitment(db.Model):
     # when what was promised is concrete.
     vague_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, 30))
+    # Kept with the status for the league table (on-time rate, days to verification) at scale;
+    # the timeline holds the same moments. `claimed_done_at` is the claim in force (cleared when
+    # a supervisor sends it back); `closed_at` is when it was verified or closed as unfulfilled.
+    claimed_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
