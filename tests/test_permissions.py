@@ -77,6 +77,10 @@ API = {
     "POST /api/v1/commitments/<int:commitment_id>/reopen": SUPERVISOR,
     "POST /api/v1/commitments/<int:commitment_id>/close-unfulfilled": SUPERVISOR,
     "POST /api/v1/commitments/<int:commitment_id>/attachments": {"department", "supervisor"},
+    "GET /api/v1/public/commitments": {ANYONE},
+    "GET /api/v1/public/commitments/<int:commitment_id>": {ANYONE},
+    "GET /api/v1/public/stats": {ANYONE},
+    "GET /api/v1/public/attachments/<int:attachment_id>": {ANYONE},  # released evidence only (404 otherwise)
     "GET /api/v1/attachments/<int:attachment_id>": FOLLOW_UP,
     "POST /api/v1/attachments/<int:attachment_id>/publish": SUPERVISOR,
 }

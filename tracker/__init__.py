@@ -27,6 +27,7 @@ from .live import events as live_events  # noqa: F401 - registers the Socket.IO 
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .oversight.views import bp as oversight_pages
+from .public.api import blp as public_api
 from .public.views import bp as public_pages
 from .rundown.api import blp as rundown_api
 from .studio.console import bp as console_pages
@@ -38,7 +39,7 @@ PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, commitments_api, evidence_api)
+                  rundown_api, commitments_api, evidence_api, public_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages)
 

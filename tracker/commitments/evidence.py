@@ -168,11 +168,16 @@ def open_for(user: Any, attachment_id: int) -> tuple[Attachment, Path]:
     """The attachment and its file, for a user who may see its commitment (403 otherwise)."""
     attachment = get_attachment(attachment_id)
     queries.ensure_visible(user, attachment.commitment)
+    return attachment, stored_path(attachment)
+
+
+def stored_path(attachment: Attachment) -> Path:
+    """Where the attachment's file is; 404 (and a logged error) when it has gone missing."""
     path = upload_folder() / attachment.stored_name
     if not path.is_file():
         current_app.logger.error("Attachment %s: file %s is missing", attachment.id, path)
         raise NotFoundError("The file of this attachment is missing.")
-    return attachment, path
+    return path
 
 
 def set_public(attachment_id: int, actor: User, public: bool) -> Attachment:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, not_, select
+from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
+from ..models import Case, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -31,6 +31,7 @@ class CommitmentFilter:
     due_soon: bool | None = None
     episode: int | None = None      # an episode id
     extension_pending: bool | None = None
+    text: str | None = None         # words in what was promised, the official, the case's ref or title
 
 
 def may_see(user: Any, commitment: Commitment) -> bool:
@@ -56,6 +57,14 @@ def get_visible(user: Any, commitment_id: int) -> Commitment:
     return ensure_visible(user, db.session.get(Commitment, commitment_id))
 
 
+def get_public(commitment_id: int) -> Commitment:
+    """Any commitment, for the public tracker (which shows only its public parts)."""
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise NotFoundError("No such commitment.")
+    return commitment
+
+
 def is_open():
     return Commitment.status.not_in(rules.CLOSED)
 
@@ -72,8 +81,15 @@ def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
                      per_page: int = 50) -> tuple[list[Commitment], int]:
     """One page of the commitments this user may see that match; overdue first, then by
     deadline, then by id; and how many match in all."""
+    return list_matching(_scope(user), wanted, page, per_page)
+
+
+def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
+                  per_page: int = 50) -> tuple[list[Commitment], int]:
+    """`list_commitments` within `scope` (a SQL condition); the public tracker's scope is
+    every commitment."""
     day = rules.today()
-    query = select(Commitment).where(*_conditions(user, wanted, day))
+    query = select(Commitment).where(scope, *_conditions(wanted, day))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     urgency = case((overdue_condition(day), 0), else_=1)
     query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
@@ -83,8 +99,8 @@ def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
     return list(db.session.scalars(query)), total
 
 
-def _conditions(user: Any, wanted: CommitmentFilter, day: date) -> list:
-    conditions = [_scope(user)]
+def _conditions(wanted: CommitmentFilter, day: date) -> list:
+    conditions = []
     if wanted.department:
         conditions.append(Commitment.department_id == _department_id(wanted.department))
     if wanted.status:
@@ -99,10 +115,21 @@ def _conditions(user: Any, wanted: CommitmentFilter, day: date) -> list:
     if wanted.due_soon is not None:
         due_soon = due_soon_condition(day)
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
+    if wanted.text:
+        conditions.append(_text_condition(wanted.text))
     if wanted.extension_pending is not None:
         waiting = Commitment.extension_requests.any(ExtensionRequest.status == ExtensionStatus.PENDING)
         conditions.append(waiting if wanted.extension_pending else not_(waiting))
     return conditions
+
+
+def _text_condition(text: str):
+    pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matching_cases = select(Case.id).where(or_(func.lower(Case.title).like(pattern, escape="\\"),
+                                               func.lower(Case.ref).like(pattern, escape="\\")))
+    return or_(func.lower(Commitment.content).like(pattern, escape="\\"),
+               func.lower(Commitment.official_name).like(pattern, escape="\\"),
+               Commitment.case_id.in_(matching_cases))
 
 
 def _scope(user: Any):

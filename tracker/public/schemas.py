@@ -1,0 +1,119 @@
+"""What the public API gives: only what anyone may see. No complainant, no notes, no names of
+staff, no evidence a supervisor has not released, no file names (they may carry a name)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..api import PageQuery
+from ..commitments.rules import is_due_soon, is_overdue
+from ..commitments.schemas import DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, STATUS_DESCRIPTION, STATUSES
+
+PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
+                  "closed_unfulfilled", "extension_approved")
+PUBLIC_VALUES = ("status", "deadline", "progress_percent", "satisfaction")
+
+
+def _public_values(values: object) -> dict | None:
+    if not isinstance(values, dict):
+        return None
+    return {name: values[name] for name in PUBLIC_VALUES if name in values}
+
+
+class PublicCommitmentQuery(PageQuery):
+    """Filters; every one narrows. Sorted overdue first, then by deadline, then by id."""
+
+    department = fields.String(validate=validate.Length(min=1, max=32),
+                               metadata={"description": "a department code; an unknown code is 422"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION})
+    overdue = fields.Boolean(metadata={"description": "overdue (true) or not (false)"})
+    due_soon = fields.Boolean(metadata={"description": "due within 3 days (true) or not (false)"})
+    episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "words in what was promised, the official's name, or the case's reference or title"})
+
+
+class PublicCaseOut(Schema):
+    id = fields.Integer()
+    ref = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    location = fields.String()
+    category = fields.String()
+
+
+class PublicCommitmentOut(Schema):
+    id = fields.Integer()
+    case = fields.Nested(PublicCaseOut)
+    department = fields.Function(lambda c: {"code": c.department.code, "name": c.department.name},
+                                 metadata={"type": "object", "description": "code and name"})
+    episode = fields.Function(lambda c: {"id": c.episode.id, "number": c.episode.number, "title": c.episode.title,
+                                         "air_date": c.episode.air_date.isoformat()}, metadata={"type": "object"})
+    official_name = fields.String()
+    official_title = fields.String()
+    content = fields.String(metadata={"description": "what was promised on air"})
+    quote = fields.String(metadata={"description": "the official's words, verbatim, when recorded"})
+    spoken_at = fields.AwareDateTime(allow_none=True)
+    deadline = fields.Date(metadata={"description": "the deadline in force"})
+    original_deadline = fields.Date(metadata={"description": "the deadline said on air"})
+    status = fields.Function(lambda c: c.status.value, metadata={"type": "string", "enum": STATUSES})
+    is_overdue = fields.Function(lambda c: is_overdue(c.deadline, c.status), metadata={
+        "type": "boolean", "description": OVERDUE_DESCRIPTION})
+    due_soon = fields.Function(lambda c: is_due_soon(c.deadline, c.status), metadata={
+        "type": "boolean", "description": DUE_SOON_DESCRIPTION})
+    progress_percent = fields.Integer()
+    satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None, metadata={
+        "type": "string", "nullable": True, "description": "the citizen's answer at the call-back, once verified"})
+    updated_at = fields.AwareDateTime()
+
+
+class PublicCommitmentListOut(Schema):
+    items = fields.List(fields.Nested(PublicCommitmentOut))
+    total = fields.Integer()
+
+
+class PublicEventOut(Schema):
+    action = fields.String(metadata={"description": ", ".join(PUBLIC_ACTIONS)})
+    at = fields.AwareDateTime()
+    by = fields.Function(lambda e: e.actor.role.value if e.actor else None, metadata={
+        "type": "string", "nullable": True, "description": "the role that acted (producer, department, "
+                                                            "supervisor); never a person"})
+    before = fields.Function(lambda e: _public_values(e.before), metadata={"type": "object", "nullable": True})
+    after = fields.Function(lambda e: _public_values(e.after), metadata={"type": "object", "nullable": True})
+
+
+class PublicEvidenceOut(Schema):
+    id = fields.Integer()
+    content_type = fields.String()
+    size = fields.Integer()
+    created_at = fields.AwareDateTime()
+    url = fields.Function(lambda a: f"/api/v1/public/attachments/{a.id}", metadata={"type": "string"})
+
+
+class PublicCommitmentDetailOut(PublicCommitmentOut):
+    timeline = fields.Function(
+        lambda c: PublicEventOut(many=True).dump([e for e in c.events if e.action in PUBLIC_ACTIONS]),
+        metadata={"type": "array", "items": {"type": "object"},
+                  "description": "status, deadline, progress and satisfaction changes, oldest first; no notes"})
+    evidence = fields.Function(lambda c: PublicEvidenceOut(many=True).dump([a for a in c.attachments if a.public]),
+                               metadata={"type": "array", "items": {"type": "object"},
+                                         "description": "only what a supervisor released"})
+
+
+class StatsQuery(Schema):
+    since = fields.Date(metadata={"description": "commitments made on or after this day (Asia/Shanghai)"})
+    until = fields.Date(metadata={"description": "commitments made on or before this day (Asia/Shanghai)"})
+
+
+class DepartmentStatsOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    total = fields.Integer()
+    verified = fields.Integer()
+    on_time_rate = fields.Float(allow_none=True, metadata={
+        "description": "verified with completion claimed by the deadline in force, out of those due "
+                       "(verified, closed unfulfilled, or open past the deadline); null when none is due"})
+    overdue = fields.Integer()
+    closed_unfulfilled = fields.Integer()
+    median_days_to_verification = fields.Float(allow_none=True)
+    satisfaction = fields.Float(allow_none=True, metadata={
+        "description": "verified with the citizen satisfied or basically satisfied, out of those with an answer"})
