@@ -6,11 +6,12 @@ from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentSta
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, ReminderDigest, ReminderItem
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
+from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
-    "ExtensionStatus", "ItemKind", "ItemState", "ReminderDigest", "ReminderItem",
+    "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]
