@@ -57,6 +57,8 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": message_queue or "memory://",
         "SMTP_URL": os.environ.get("TRACKER_SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "tracker@localhost"),
+        # Where links in reminder emails point: the address people open the tracker at.
+        "BASE_URL": (os.environ.get("TRACKER_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         "DISPLAY_TOKEN_REQUIRED": os.environ.get("TRACKER_DISPLAY_TOKEN_REQUIRED", "") == "1",
         "WEBSOCKET_COMPRESSION": os.environ.get("TRACKER_WEBSOCKET_COMPRESSION", "") == "1",
     }

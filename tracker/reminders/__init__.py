@@ -1,0 +1,1 @@
+"""Daily reminder digests for departments: stored as workspace notifications, sent by email."""
