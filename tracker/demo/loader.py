@@ -29,6 +29,7 @@ from ..models import (Case, CaseDepartment, CaseSource, CaseStatus, Department, 
                       utcnow)
 from .departments import ACCOUNTS, DEPARTMENTS
 from .episodes import EPISODES
+from .letters import ensure_letters
 from .live import ensure_live_data
 from .pool import POOL_CASES
 
@@ -56,6 +57,7 @@ def load_demo(now: datetime | None = None) -> dict:
         _ensure_cases(_case_plan(episodes, now), units, users["producer"], created)
         db.session.flush()
         ensure_live_data(episodes, users["producer"], users["supervisor"])
+        ensure_letters(episodes, users["supervisor"])
         db.session.commit()
     except Exception:
         db.session.rollback()

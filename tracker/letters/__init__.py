@@ -1,0 +1,1 @@
+"""Assignment letters (交办函): what each department is sent after an episode."""
