@@ -1,12 +1,105 @@
-"""What the supervisor's desk shows: where the cases stand and which departments carry them."""
+"""What the supervisor's desk shows: the queues of commitments waiting for a supervisor, and
+which departments carry the cases.
+
+A queue is a standing filter over the commitments (claimed done, extension pending …); the
+desk narrows every queue by department and episode, and by urgency. Lists come most urgent
+first — overdue, then by deadline — as `queries.list_commitments` orders them.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
+from ..commitments import evidence, lifecycle, queries, rules
+from ..commitments.queries import CommitmentFilter
+from ..errors import AppError
 from ..extensions import db
-from ..models import Case, CaseDepartment, Department
+from ..models import CaseDepartment, Commitment, Department, User
+
+# Each queue and the commitments it holds; "vague" (open promises with no deliverable) has no
+# field in CommitmentFilter, so it is listed here (see `_vague_page`).
+VAGUE = "vague"
+QUEUES: dict[str, dict[str, Any]] = {
+    "verify": {"status": "claimed_done"},
+    "extensions": {"extension_pending": True},
+    "unfulfillable": {"status": "claimed_unfulfillable"},
+    "overdue": {"overdue": True},
+    "due_soon": {"due_soon": True},
+    VAGUE: {},
+}
+URGENCIES = {"overdue": {"overdue": True}, "due_soon": {"due_soon": True}}
+
+
+@dataclass(frozen=True)
+class DeskFilter:
+    """What the desk's lists are narrowed to, besides the queue; `None` means "any"."""
+
+    department: str | None = None   # a department code
+    episode: int | None = None      # an episode id
+    urgency: str | None = None      # "overdue" or "due_soon"
+    status: str | None = None       # only on the list of all commitments
+
+    def wanted(self, **more: Any) -> CommitmentFilter:
+        values = {"department": self.department, "episode": self.episode, "status": self.status,
+                  **URGENCIES.get(self.urgency or "", {})}
+        return CommitmentFilter(**{**values, **more})
+
+
+def queue_page(user: Any, queue: str, scope: DeskFilter, page: int, per_page: int) -> tuple[list[Commitment], int]:
+    """One page of a queue, most urgent first, and how many it holds under these filters."""
+    if queue == VAGUE:
+        return _vague_page(scope, page, per_page)
+    return queries.list_commitments(user, scope.wanted(**QUEUES[queue]), page, per_page)
+
+
+def queue_counts(user: Any, scope: DeskFilter) -> dict[str, int]:
+    """How many commitments each queue holds under the department and episode filters."""
+    scope = replace(scope, urgency=None, status=None)
+    return {queue: queue_page(user, queue, scope, 1, 1)[1] for queue in QUEUES}
+
+
+def all_page(user: Any, scope: DeskFilter, page: int, per_page: int) -> tuple[list[Commitment], int]:
+    return queries.list_commitments(user, scope.wanted(), page, per_page)
+
+
+def verify(commitment_id: int, actor: User, satisfaction: str, note: str,
+           upload: FileStorage | None) -> AppError | None:
+    """Verify the claimed completion with the citizen's satisfaction, then keep `upload` (the
+    site photo, the call-back record) as evidence. The verification stands even when the file is
+    refused: the refusal is returned, for the page to say so."""
+    lifecycle.perform(commitment_id, "verify", actor, {"satisfaction": satisfaction, "note": note})
+    if upload is None or not upload.filename:
+        return None
+    try:
+        evidence.add_evidence(commitment_id, actor, upload)
+    except AppError as error:
+        return error
+    return None
+
+
+def _vague_page(scope: DeskFilter, page: int, per_page: int) -> tuple[list[Commitment], int]:
+    # Supervisors see every commitment, so there is no department scope to apply here.
+    day = rules.today()
+    query = select(Commitment).where(queries.is_open(), Commitment.vague_reason != "")
+    if scope.department:
+        query = query.where(Commitment.department.has(Department.code == scope.department))
+    if scope.episode is not None:
+        query = query.where(Commitment.episode_id == scope.episode)
+    if scope.urgency == "overdue":
+        query = query.where(queries.overdue_condition(day))
+    elif scope.urgency == "due_soon":
+        query = query.where(queries.due_soon_condition(day))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    urgency = case((queries.overdue_condition(day), 0), else_=1)
+    query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
+                           selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
+             .order_by(urgency, Commitment.deadline, Commitment.id)
+             .limit(per_page).offset((page - 1) * per_page))
+    return list(db.session.scalars(query)), total
 
 
 @dataclass(frozen=True)
@@ -29,6 +122,3 @@ def cases_by_lead_department(limit: int = 10) -> list[DepartmentLoad]:
     )
     return [DepartmentLoad(code, name, n) for code, name, n in db.session.execute(query)]
 
-
-def total_cases() -> int:
-    return db.session.scalar(select(func.count(Case.id))) or 0
