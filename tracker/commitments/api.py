@@ -12,6 +12,7 @@ from ..departments.service import get_by_code
 from ..permissions import allow
 from ..realtime import publish_state
 from . import lifecycle, queries, service
+from .push import publish_commitment
 from .queries import READERS
 from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentQuery,
                       DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn)
@@ -52,7 +53,7 @@ def list_commitments(query: dict):
     wanted = queries.CommitmentFilter(
         department=query.get("department"), status=query.get("status"), overdue=query.get("overdue"),
         due_soon=query.get("due_soon"), episode=query.get("episode"),
-        extension_pending=query.get("extension_pending"))
+        extension_pending=query.get("extension_pending"), vague=query.get("vague"))
     items, total = queries.list_commitments(current_user, wanted, page, per_page)
     return {"items": items, "total": total}
 
@@ -66,7 +67,13 @@ def get_commitment(commitment_id: int):
 
 
 def _move(commitment_id: int, action: str, data: dict):
-    return lifecycle.perform(commitment_id, action, current_user, data)
+    return _shown(lifecycle.perform(commitment_id, action, current_user, data))
+
+
+def _shown(commitment):  # noqa: ANN001, ANN202 - the Commitment, passed through
+    """Push the new status to the displays of coming episodes that follow this commitment up."""
+    publish_commitment(commitment.id)
+    return commitment
 
 
 @blp.route("/<int:commitment_id>/progress", methods=["POST"])
@@ -145,7 +152,7 @@ def request_extension(data: dict, commitment_id: int):
                                                     "`original_deadline` stays as said on air")
 @blp.alt_response(409, description="`no_pending_extension`: no request is waiting")
 def approve_extension(data: dict, commitment_id: int):
-    return lifecycle.decide_extension(commitment_id, current_user, True, data.get("note"))
+    return _shown(lifecycle.decide_extension(commitment_id, current_user, True, data.get("note")))
 
 
 @blp.route("/<int:commitment_id>/extension/reject", methods=["POST"])

@@ -7,7 +7,7 @@ Asia/Shanghai calendar day, in SQL exactly as `rules.is_overdue` / `rules.is_due
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, not_, or_, select
@@ -31,7 +31,10 @@ class CommitmentFilter:
     due_soon: bool | None = None
     episode: int | None = None      # an episode id
     extension_pending: bool | None = None
+    vague: bool | None = None       # open, and what was promised names no deliverable
     text: str | None = None         # words in what was promised, the official, the case's ref or title
+    since: date | None = None       # made on or after this day (Asia/Shanghai)
+    until: date | None = None       # made on or before this day (Asia/Shanghai)
 
 
 def may_see(user: Any, commitment: Commitment) -> bool:
@@ -85,18 +88,29 @@ def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
 
 
 def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
-                  per_page: int = 50) -> tuple[list[Commitment], int]:
+                  per_page: int = 50, order: tuple | None = None) -> tuple[list[Commitment], int]:
     """`list_commitments` within `scope` (a SQL condition); the public tracker's scope is
-    every commitment."""
+    every commitment. `order` (SQL order clauses) replaces the most-urgent-first order."""
     day = rules.today()
     query = select(Commitment).where(scope, *_conditions(wanted, day))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     urgency = case((overdue_condition(day), 0), else_=1)
     query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
                            selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
-             .order_by(urgency, Commitment.deadline, Commitment.id)
+             .order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
              .limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(query)), total
+
+
+def ordered_matching(scope: Any, wanted: CommitmentFilter):
+    """Every match within `scope`, most urgent first as in `list_matching`, unpaged: a SELECT
+    for callers that stream the rows (the CSV and XLSX exports)."""
+    day = rules.today()
+    urgency = case((overdue_condition(day), 0), else_=1)
+    return (select(Commitment).where(scope, *_conditions(wanted, day))
+            .options(selectinload(Commitment.department), selectinload(Commitment.case),
+                     selectinload(Commitment.episode))
+            .order_by(urgency, Commitment.deadline, Commitment.id))
 
 
 def _conditions(wanted: CommitmentFilter, day: date) -> list:
@@ -117,6 +131,13 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
     if wanted.text:
         conditions.append(_text_condition(wanted.text))
+    if wanted.vague is not None:
+        vague = and_(is_open(), Commitment.vague_reason != "")
+        conditions.append(vague if wanted.vague else not_(vague))
+    if wanted.since:
+        conditions.append(Commitment.created_at >= datetime.combine(wanted.since, time.min, rules.SHANGHAI))
+    if wanted.until:
+        conditions.append(Commitment.created_at <= datetime.combine(wanted.until, time.max, rules.SHANGHAI))
     if wanted.extension_pending is not None:
         waiting = Commitment.extension_requests.any(ExtensionRequest.status == ExtensionStatus.PENDING)
         conditions.append(waiting if wanted.extension_pending else not_(waiting))

@@ -164,6 +164,7 @@ class CommitmentQuery(PageQuery):
     overdue = _flag("overdue, or not overdue")
     due_soon = _flag("due soon, or not due soon")
     extension_pending = _flag("with an extension request waiting, or without")
+    vague = _flag("open and flagged as a vague promise (no checkable deliverable), or not")
     episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
 
 

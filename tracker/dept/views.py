@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..commitments import evidence, lifecycle, queries, states
+from ..commitments.push import publish_commitment
 from ..errors import AppError, ConflictError
 from ..models import Commitment
 from ..permissions import allow
@@ -166,6 +167,7 @@ def _act(commitment_id: int, action: str, name: str, form_class: type[ActionForm
                 raise
             form.show_error(error)
         else:
+            publish_commitment(commitment.id)
             flash(message, "success")
             return back
     return _detail(service.own_commitment(current_user, commitment_id), {name: form}, status=422)

@@ -10,9 +10,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..commitments import rules
 from ..errors import NotFoundError
 from ..extensions import db
-from ..models import CaseDepartment, Commitment, Episode, ItemState, RundownItem
+from ..followup import board
+from ..models import CaseDepartment, Commitment, Episode, ItemState, RundownFollowup, RundownItem
 from ..models.cases import Case
 
 
@@ -29,11 +31,25 @@ def _case_full(case: Case) -> dict:
             "departments": [link.department.name for link in case.department_links]}
 
 
-def _featured(item: RundownItem | None) -> dict | None:
+def _block_brief(item: RundownItem) -> dict:
+    # A follow-up block keeps the case's shape, so that clients that know only cases still work.
+    return {"id": None, "ref": None, "title": item.title}
+
+
+def _brief(item: RundownItem) -> dict:
+    return _case_brief(item.case) if item.case is not None else _block_brief(item)
+
+
+def _featured(item: RundownItem | None, progress: dict[int, dict]) -> dict | None:
     if item is None:
         return None
-    return {"item_id": item.id, "started_at": _iso(item.started_at), "planned_seconds": item.planned_seconds,
-            "actual_seconds": item.actual_seconds, "case": _case_full(item.case)}
+    featured = {"item_id": item.id, "kind": item.kind.value, "started_at": _iso(item.started_at),
+                "planned_seconds": item.planned_seconds, "actual_seconds": item.actual_seconds}
+    if item.case is not None:
+        return {**featured, "case": _case_full(item.case)}
+    return {**featured, "case": {**_block_brief(item), "summary": "", "location": "",
+                                 "departments": board.departments_of(item)},
+            "followup": board.followup_of(item, progress, rules.today())}
 
 
 def _commitment(commitment: Commitment) -> dict:
@@ -62,19 +78,25 @@ def build_state(episode_id: int) -> dict:
     items = list(db.session.scalars(
         select(RundownItem).where(RundownItem.episode_id == episode_id)
         .options(selectinload(RundownItem.case).selectinload(Case.department_links)
-                 .selectinload(CaseDepartment.department))
+                 .selectinload(CaseDepartment.department),
+                 selectinload(RundownItem.followups).selectinload(RundownFollowup.commitment)
+                 .options(selectinload(Commitment.department), selectinload(Commitment.case)))
         .order_by(RundownItem.position, RundownItem.id).execution_options(**fresh)))
     commitments = list(db.session.scalars(
         select(Commitment).where(Commitment.episode_id == episode_id)
         .options(selectinload(Commitment.department)).order_by(Commitment.id).execution_options(**fresh)))
     in_state = {state: next((i for i in items if i.state is state), None) for state in (ItemState.ON_AIR, ItemState.STANDBY)}
+    # Only a block on air or on standby shows its commitments' progress: one query, or none.
+    progress = board.latest_progress({link.commitment_id for item in in_state.values() if item is not None
+                                      for link in item.followups})
     return {
         "version": episode.version,
         "episode": _episode(episode),
-        "on_air": _featured(in_state[ItemState.ON_AIR]),
-        "standby": _featured(in_state[ItemState.STANDBY]),
-        "queue": [{"item_id": i.id, "state": i.state.value, "position": i.position,
-                   "planned_seconds": i.planned_seconds, "case": _case_brief(i.case)} for i in items],
+        "on_air": _featured(in_state[ItemState.ON_AIR], progress),
+        "standby": _featured(in_state[ItemState.STANDBY], progress),
+        "queue": [{"item_id": i.id, "kind": i.kind.value, "state": i.state.value, "position": i.position,
+                   "planned_seconds": i.planned_seconds, "case": _brief(i),
+                   **({"followup_count": len(i.followups)} if i.case_id is None else {})} for i in items],
         "commitments": [_commitment(c) for c in commitments],
         "poll": None,
         "graphic": {"kind": episode.graphic_kind, "id": episode.graphic_id},

@@ -10,26 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from ..commitments import evidence, lifecycle, queries, rules
+from ..commitments import evidence, lifecycle, queries
 from ..commitments.queries import CommitmentFilter
 from ..errors import AppError
 from ..extensions import db
 from ..models import CaseDepartment, Commitment, Department, User
 
-# Each queue and the commitments it holds; "vague" (open promises with no deliverable) has no
-# field in CommitmentFilter, so it is listed here (see `_vague_page`).
-VAGUE = "vague"
+# Each queue and the commitments it holds.
 QUEUES: dict[str, dict[str, Any]] = {
     "verify": {"status": "claimed_done"},
     "extensions": {"extension_pending": True},
     "unfulfillable": {"status": "claimed_unfulfillable"},
     "overdue": {"overdue": True},
     "due_soon": {"due_soon": True},
-    VAGUE: {},
+    "vague": {"vague": True},
 }
 URGENCIES = {"overdue": {"overdue": True}, "due_soon": {"due_soon": True}}
 
@@ -51,8 +48,6 @@ class DeskFilter:
 
 def queue_page(user: Any, queue: str, scope: DeskFilter, page: int, per_page: int) -> tuple[list[Commitment], int]:
     """One page of a queue, most urgent first, and how many it holds under these filters."""
-    if queue == VAGUE:
-        return _vague_page(scope, page, per_page)
     return queries.list_commitments(user, scope.wanted(**QUEUES[queue]), page, per_page)
 
 
@@ -79,27 +74,6 @@ def verify(commitment_id: int, actor: User, satisfaction: str, note: str,
     except AppError as error:
         return error
     return None
-
-
-def _vague_page(scope: DeskFilter, page: int, per_page: int) -> tuple[list[Commitment], int]:
-    # Supervisors see every commitment, so there is no department scope to apply here.
-    day = rules.today()
-    query = select(Commitment).where(queries.is_open(), Commitment.vague_reason != "")
-    if scope.department:
-        query = query.where(Commitment.department.has(Department.code == scope.department))
-    if scope.episode is not None:
-        query = query.where(Commitment.episode_id == scope.episode)
-    if scope.urgency == "overdue":
-        query = query.where(queries.overdue_condition(day))
-    elif scope.urgency == "due_soon":
-        query = query.where(queries.due_soon_condition(day))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    urgency = case((queries.overdue_condition(day), 0), else_=1)
-    query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
-                           selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
-             .order_by(urgency, Commitment.deadline, Commitment.id)
-             .limit(per_page).offset((page - 1) * per_page))
-    return list(db.session.scalars(query)), total
 
 
 @dataclass(frozen=True)

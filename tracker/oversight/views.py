@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from ..commitments import evidence, lifecycle, queries, states
 from ..commitments.evidence import describe_size, max_bytes
 from ..commitments.present import commitment_status_label
+from ..commitments.push import publish_commitment
 from ..departments.service import list_departments
 from ..episodes.service import list_episodes
 from ..errors import AppError, InvalidError, NotFoundError
@@ -95,6 +96,7 @@ def verify(commitment_id: int):
                                  form.evidence.data)
     except AppError as error:
         return _refused(commitment_id, error, "verify", form)
+    publish_commitment(commitment_id)
     flash(_("Verified: the commitment is done, with the citizen's satisfaction recorded."), "success")
     if refused is not None:
         flash(_("The file was not kept: %(reason)s Add it again below.", reason=readable(refused)), "warning")
@@ -128,6 +130,7 @@ def extension(commitment_id: int):
         lifecycle.decide_extension(commitment_id, current_user, approve, form.note.data)
     except AppError as error:
         return _refused(commitment_id, error, "extension", form)
+    publish_commitment(commitment_id)
     flash(_("Extension approved: the deadline has moved.") if approve else _("Extension refused."), "success")
     return _to_detail(commitment_id)
 
@@ -169,6 +172,7 @@ def _status_move(commitment_id: int, action: str, name: str, form: FlaskForm, do
         lifecycle.perform(commitment_id, action, current_user, {"note": form.note.data})
     except AppError as error:
         return _refused(commitment_id, error, name, form)
+    publish_commitment(commitment_id)
     flash(str(done), "success")
     return _to_detail(commitment_id)
 

@@ -1,7 +1,9 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
 from .states import ACTIONS
 
+KINDS = ["case", "followup"]
+KIND_DOC = "`case`: one case; `followup`: a 回头看 block reporting back on earlier commitments"
 STATES = ["queued", "standby", "on_air", "done", "skipped", "held"]
 VERSION_DOC = ("the episode version this request is based on; if it is not the current one, nothing "
                "changes and the answer is 409 with the current running order")
@@ -19,14 +21,26 @@ class CaseBrief(Schema):
 class ItemOut(Schema):
     id = fields.Integer()
     episode_id = fields.Integer()
-    case_id = fields.Integer()
+    kind = fields.Function(lambda item: item.kind.value, metadata={"enum": KINDS, "description": KIND_DOC})
+    case_id = fields.Integer(allow_none=True, metadata={"description": "null for a follow-up block"})
+    title = fields.String(metadata={"description": "a follow-up block's heading; empty for a case"})
+    commitment_ids = fields.Function(lambda item: [link.commitment_id for link in item.followups],
+                                     metadata={"description": "a follow-up block's commitments, in order"})
     state = fields.Function(lambda item: item.state.value, metadata={"enum": STATES})
     position = fields.Integer(metadata={"description": "0 = first in the running order"})
     planned_seconds = fields.Integer(allow_none=True)
     started_at = fields.AwareDateTime(allow_none=True, metadata={"description": "start of the latest stint on air"})
     ended_at = fields.AwareDateTime(allow_none=True)
     actual_seconds = fields.Integer(metadata={"description": "seconds on air, all stints, the running one excluded"})
-    case = fields.Nested(CaseBrief)
+    case = fields.Nested(CaseBrief, metadata={"description": "the case; for a follow-up block "
+                                                            "`{id: null, ref: null, title}`"})
+
+    @post_dump(pass_original=True)
+    def block_heading(self, data: dict, item, **kwargs) -> dict:  # noqa: ANN001 - a RundownItem
+        # A follow-up block keeps the case's shape, headed by its own title.
+        if data.get("case") is None and "case" in self.fields and not isinstance(item, dict):
+            data["case"] = {"id": None, "ref": None, "title": item.title, "lead_department": None}
+        return data
 
 
 class RundownOut(Schema):
@@ -36,6 +50,14 @@ class RundownOut(Schema):
 
 class ItemIn(Schema):
     case_id = fields.Integer(required=True)
+    planned_seconds = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=6 * 3600))
+
+
+class FollowupIn(Schema):
+    commitment_ids = fields.List(fields.Integer(), required=True,
+                                 metadata={"description": "the commitments to report back on, in order; "
+                                                          "at least one, none twice"})
+    title = fields.String(allow_none=True, metadata={"description": "the block's heading; default 回头看"})
     planned_seconds = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=6 * 3600))
 
 

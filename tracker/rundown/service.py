@@ -43,12 +43,14 @@ def get_episode(episode_id: int) -> Episode:
 
 
 def items_of(episode_id: int, with_cases: bool = False) -> list[RundownItem]:
-    """The running order; `with_cases` loads each case and its departments in two more queries."""
+    """The running order; `with_cases` loads each case and its departments, and each follow-up
+    block's commitment links, in a few more queries."""
     query = (select(RundownItem).where(RundownItem.episode_id == episode_id)
              .order_by(RundownItem.position, RundownItem.id))
     if with_cases:
         query = query.options(selectinload(RundownItem.case).selectinload(Case.department_links)
-                              .selectinload(CaseDepartment.department))
+                              .selectinload(CaseDepartment.department),
+                              selectinload(RundownItem.followups))
     return list(db.session.scalars(query))
 
 
@@ -131,7 +133,8 @@ def apply_action(episode_id: int, item_id: int, action: str, expected: int | Non
         item.state = target
     if target is ItemState.ON_AIR:
         item.started_at, item.ended_at = now, None
-        item.case.status = CaseStatus.AIRED
+        if item.case is not None:  # a follow-up block has no case of its own
+            item.case.status = CaseStatus.AIRED
     log(episode_id, version, action, actor, before, snapshot(items), item.id)
     db.session.commit()
     return Change(episode_id, version)
@@ -193,7 +196,7 @@ def move_item(episode_id: int, item_id: int, position: int, expected: int | None
 
 
 def remove_item(episode_id: int, item_id: int, expected: int | None, actor: User | None) -> Change:
-    """Take a case out of the running order — only one that has never been on air."""
+    """Take a case (or a follow-up block) out of the running order — only one that has never been on air."""
     get_episode(episode_id)
     version = claim_version(episode_id, expected)
     items = items_of(episode_id)
@@ -204,7 +207,7 @@ def remove_item(episode_id: int, item_id: int, expected: int | None, actor: User
     if item.started_at is not None or item.state in (ItemState.ON_AIR, ItemState.STANDBY):
         refuse("Only an item that has not been on air, and is not on standby, can be removed.")
     before = snapshot(items)
-    if item.case.status is CaseStatus.SCHEDULED:
+    if item.case is not None and item.case.status is CaseStatus.SCHEDULED:
         item.case.status = CaseStatus.POOL
     db.session.delete(item)
     items.remove(item)

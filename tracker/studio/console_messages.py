@@ -94,6 +94,8 @@ MESSAGES = {
     "graphic_case": _l("The lower third shows the case on air."),
     "graphic_commitment": _l("The lower third shows a commitment."),
     "days_later": _l("in {n} days"),
+    "followup_tag": _l("Follow-up"),
+    "followup_count": _l("{count} commitments"),
 }
 
 

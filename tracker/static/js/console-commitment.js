@@ -33,8 +33,15 @@ export function createCommitmentForm(store, api, notify, serverNow, focusTable) 
   const dirty = () => Boolean(content.value.trim() || field("quote").value.trim());
 
   /** Cases a commitment can be for: the one on air first, then those already aired. */
+  /** The case on air; null when nothing, or a follow-up block, is on air. */
+  function onAirCase() {
+    const item = store.inState("on_air");
+    return item && item.kind !== "followup" ? item : null;
+  }
+
   function candidates() {
-    const aired = store.items().filter((item) => item.state === "on_air" || item.started_at);
+    // Commitments are recorded for a case: a follow-up block (回头看) has none of its own.
+    const aired = store.items().filter((item) => item.kind !== "followup" && (item.state === "on_air" || item.started_at));
     return aired.sort((a, b) => (b.state === "on_air") - (a.state === "on_air"));
   }
 
@@ -70,7 +77,7 @@ export function createCommitmentForm(store, api, notify, serverNow, focusTable) 
 
   function render() {
     const cases = candidates();
-    const onAir = store.inState("on_air");
+    const onAir = onAirCase();
     const wanted = cases.map((item) => `${item.case_id}|${item.case.ref} ${item.case.title}`).join("\n");
     if (caseSelect.dataset.options !== wanted) {
       caseSelect.dataset.options = wanted;
@@ -132,7 +139,7 @@ export function createCommitmentForm(store, api, notify, serverNow, focusTable) 
     notify(t("committed", { name: body.official_name, content: body.content }), "success");
     content.value = "";
     field("quote").value = "";
-    const onAir = store.inState("on_air");
+    const onAir = onAirCase();
     if (onAir) bind(onAir.case_id);
     render();
     focusTable();

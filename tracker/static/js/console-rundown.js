@@ -7,6 +7,10 @@ import { clock, cloneTemplate, setAttr, setClass, setHidden, setText, t } from "
 
 const ACTIONS = ["take", "standby", "done", "skip", "hold", "requeue"];
 
+function followupCount(item) {
+  return item.commitment_ids ? item.commitment_ids.length : item.followup_count || 0;
+}
+
 export function createRundownView(store, api) {
   const body = document.querySelector("[data-rundown-body]");
   const focusBox = document.querySelector("[data-rundown-focus]");
@@ -36,11 +40,14 @@ export function createRundownView(store, api) {
   function fill(row, item, index) {
     setAttr(row, "data-state", item.state);
     setText(cell(row, "position"), String(index + 1));
-    setText(cell(row, "ref"), item.case.ref || "");
+    const block = item.kind === "followup";
+    setClass(row, "is-followup", block);
+    setText(cell(row, "ref"), block ? t("followup_tag") : item.case.ref || "");
     setText(cell(row, "title"), item.case.title || "");
-    const department = item.case.lead_department?.name || "";
+    // A follow-up block (回头看) names no department: it says how many commitments it reports on.
+    const department = block ? t("followup_count", { count: followupCount(item) }) : item.case.lead_department?.name || "";
     setText(cell(row, "department"), department);
-    const tooltip = `${item.case.ref || ""} ${item.case.title || ""}`;
+    const tooltip = `${block ? "" : item.case.ref || ""} ${item.case.title || ""}`.trim();
     setAttr(cell(row, "title").parentElement, "title", department ? `${tooltip} · ${department}` : tooltip);
     setText(cell(row, "planned"), clock(item.planned_seconds));
     if (item.state !== "on_air") {

@@ -10,7 +10,7 @@ function featuredCase(store, item, slot) {
   // The pushed state names every department; the running order only the lead.
   const live = store.live[slot];
   if (live && live.item_id === item.id) return live.case.departments.join("、");
-  return item.case.lead_department?.name || "";
+  return item.case?.lead_department?.name || "";
 }
 
 function renderCard(store, slot) {
@@ -19,7 +19,7 @@ function renderCard(store, slot) {
   const item = store.inState(slot);
   const field = (name) => card.querySelector(`[data-stage-field="${name}"]`);
   setClass(card, "is-empty", !item);
-  setText(field("ref"), item ? item.case.ref : "");
+  setText(field("ref"), item ? (item.kind === "followup" ? t("followup_tag") : item.case.ref || "") : "");
   setText(field("title"), item ? item.case.title : "");
   setText(field("departments"), item ? featuredCase(store, item, slot) : "");
   setText(field("planned"), item ? clock(item.planned_seconds) : "—");

@@ -19,6 +19,8 @@ function mergeQueue(items, state) {
     const item = {
       id: entry.item_id, case_id: entry.case.id, started_at: null, ended_at: null, actual_seconds: 0,
       ...old,
+      kind: entry.kind || old?.kind || "case",
+      ...(entry.followup_count != null ? { followup_count: entry.followup_count } : {}),
       state: entry.state, position: entry.position, planned_seconds: entry.planned_seconds,
       case: { lead_department: null, ...(old ? old.case : {}), ...entry.case },
     };

@@ -3,6 +3,7 @@
 
 import { calendarDay, duration, message } from "./display-format.js";
 import { element, fillList, fitLines, replay, setText, show } from "./display-dom.js";
+import { FollowupBoard } from "./display-followup.js";
 
 const BOARD_PROMISES = 6;
 const SUMMARY_LINES = 4;
@@ -29,10 +30,22 @@ export class Board {
     this.root = root;
     this.featuredKey = undefined;
     this.timing = null;
+    this.followup = new FollowupBoard(root);
   }
 
   render(view, animate) {
     const { root } = this;
+    // A follow-up block (回头看) takes the whole board.
+    show(root.querySelector(".board"), !view.followup);
+    this.followup.show(Boolean(view.followup));
+    if (view.followup) {
+      const fresh = this.featuredKey !== view.featured.item_id;
+      this.followup.render(view.followup, animate);
+      if (animate && fresh) replay(this.followup.panel);
+      this.featuredKey = view.featured.item_id;
+      this.timing = null;
+      return;
+    }
     const featured = view.featured;
     show(root.querySelector("[data-featured-body]"), Boolean(featured));
     show(root.querySelector("[data-featured-idle]"), !featured);
@@ -49,7 +62,8 @@ export class Board {
     }
     this.featuredKey = key;
 
-    setText(root, "next.ref", view.next ? view.next.ref : "");
+    const nextRef = view.next && view.next.kind === "followup" ? message("msgFollowup") : view.next?.ref;
+    setText(root, "next.ref", view.next ? nextRef : "");
     setText(root, "next.title", view.next ? view.next.title : "");
     show(root.querySelector("[data-next-empty]"), !view.next);
     this.renderPromises(view, animate);
@@ -91,6 +105,7 @@ export class Board {
 
   /** The on-air clock: server now − started_at, plus the seconds of earlier stints on air. */
   tick(now) {
+    this.followup.tick(now);
     if (!this.timing) return;
     const { startedAt, earlier, planned } = this.timing;
     const running = Number.isFinite(startedAt) ? Math.max(0, (now - startedAt) / 1000) : 0;
@@ -122,12 +137,20 @@ export class LowerThird {
   fill(graphic) {
     const { root } = this;
     const isCase = graphic.kind === "case";
+    const isFollowup = graphic.kind === "followup";
+    const isCommitment = graphic.kind === "commitment";
     for (const [selector, visible] of [["[data-lt-case]", isCase], ["[data-lt-tag-case]", isCase],
-                                       ["[data-lt-commitment]", !isCase], ["[data-lt-tag-commitment]", !isCase],
-                                       ["[data-lt-deadline]", !isCase]]) {
+                                       ["[data-lt-followup]", isFollowup], ["[data-lt-tag-followup]", isFollowup],
+                                       ["[data-lt-commitment]", isCommitment], ["[data-lt-tag-commitment]", isCommitment],
+                                       ["[data-lt-deadline]", isCommitment]]) {
       show(root.querySelector(selector), visible);
     }
-    if (isCase) {
+    if (isFollowup) {
+      // A short strap: the block's heading and how many commitments it reports back on.
+      setText(root, "lt.followup.title", graphic.followup.title);
+      setText(root, "lt.followup.count", message("msgFollowupCount", { count: graphic.followup.commitments.length }));
+      setText(root, "lt.followup.departments", (graphic.case.departments || []).join("、"));
+    } else if (isCase) {
       setText(root, "lt.case.departments", (graphic.case.departments || []).join("、"));
       setText(root, "lt.case.ref", graphic.case.ref);
       setText(root, "lt.case.title", graphic.case.title);

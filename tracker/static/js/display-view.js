@@ -11,12 +11,18 @@ function newestFirst(commitments) {
   return [...(commitments || [])].sort((a, b) => b.id - a.id);
 }
 
-function lowerThirdOf(state, featured, preview) {
-  if (preview) return featured ? { kind: "case", key: `case:${featured.item_id}`, case: featured.case } : null;
-  const graphic = state.graphic || { kind: "none" };
-  if (graphic.kind === "case" && state.on_air) {
-    return { kind: "case", key: `case:${state.on_air.item_id}`, case: state.on_air.case };
+/** The lower third of the item on air (or on standby, in preview): a case, or a follow-up strap. */
+function itemGraphic(item) {
+  if (item.kind === "followup" && item.followup) {
+    return { kind: "followup", key: `followup:${item.item_id}`, case: item.case, followup: item.followup };
   }
+  return { kind: "case", key: `case:${item.item_id}`, case: item.case };
+}
+
+function lowerThirdOf(state, featured, preview) {
+  if (preview) return featured ? itemGraphic(featured) : null;
+  const graphic = state.graphic || { kind: "none" };
+  if (graphic.kind === "case" && state.on_air) return itemGraphic(state.on_air);
   if (graphic.kind === "commitment") {
     const commitment = (state.commitments || []).find((c) => c.id === graphic.id);
     if (commitment) return { kind: "commitment", key: `commitment:${commitment.id}`, commitment };
@@ -27,11 +33,13 @@ function lowerThirdOf(state, featured, preview) {
 /** The display's view of `state`: everything the layouts need, already chosen and ordered. */
 export function viewOf(state, { preview = false } = {}) {
   const featured = (preview ? state.standby : state.on_air) || null;
-  const standby = state.standby ? { ref: state.standby.case.ref, title: state.standby.case.title } : null;
+  const standby = state.standby ? { ref: state.standby.case.ref || "", title: state.standby.case.title,
+                                    kind: state.standby.kind || "case" } : null;
   const queued = firstQueued(state.queue);
-  const next = preview || !standby ? (queued ? queued.case : null) : standby;
+  const next = preview || !standby ? (queued ? { ...queued.case, kind: queued.kind || "case" } : null) : standby;
   const commitments = newestFirst(state.commitments);
-  const forFeatured = featured ? commitments.filter((c) => c.case_id === featured.case.id) : commitments;
+  const forFeatured = featured ? commitments.filter((c) => featured.case.id != null && c.case_id === featured.case.id)
+    : commitments;
   return {
     version: state.version,
     episode: state.episode,
@@ -41,6 +49,7 @@ export function viewOf(state, { preview = false } = {}) {
     next,
     commitments,
     featuredCommitments: forFeatured,
+    followup: featured && featured.kind === "followup" ? featured.followup || null : null,
     lowerThird: lowerThirdOf(state, featured, preview),
   };
 }
