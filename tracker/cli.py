@@ -14,6 +14,7 @@ from .cases.import_command import import_cases_command
 from .demo import load_demo, print_accounts
 from .departments import service as departments
 from .errors import AppError
+from .follows.command import send_mail_command
 from .models import Role
 from .reminders.command import remind_command
 from .serve import serve_command
@@ -88,7 +89,7 @@ def demo_command() -> None:
 
 
 COMMANDS = [demo_command, init_db_command, create_department_command, create_user_command, create_token_command,
-            serve_command, import_cases_command, remind_command]
+            serve_command, import_cases_command, remind_command, send_mail_command]
 
 
 def register(group: click.Group) -> None:

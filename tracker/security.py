@@ -1,7 +1,9 @@
 """Protections every response and every page form gets."""
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
 
 from .extensions import csrf
 
@@ -20,11 +22,20 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def without_page_csrf(view: Callable) -> Callable:
+    """Mark a page view that decides about the CSRF token itself: a mail program's one-click
+    unsubscribe (RFC 8058) cannot send one."""
+    view.checks_own_csrf = True  # type: ignore[attr-defined]
+    return view
+
+
 def protect_page_forms() -> None:
     """Every state-changing page request carries the CSRF token (API requests are checked in api.py)."""
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
         return
     if request.path.startswith(("/api/", "/socket.io")):
+        return
+    if getattr(current_app.view_functions.get(request.endpoint or ""), "checks_own_csrf", False):
         return
     csrf.protect()
 

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
+from ..follows import service as follows
 from ..models import (Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User,
                       utcnow)
 from . import queries, rules, states
@@ -40,10 +41,12 @@ class CommitmentChange:
     actor: User
     recorded: bool = False
 
-    def record(self, before: Any, after: Any, note: str = "") -> None:
-        db.session.add(CommitmentEvent(commitment_id=self.commitment.id, actor_id=self.actor.id,
-                                       action=self.move.event, before=before, after=after, note=note))
+    def record(self, before: Any, after: Any, note: str = "") -> CommitmentEvent:
+        event = CommitmentEvent(commitment_id=self.commitment.id, actor_id=self.actor.id,
+                                action=self.move.event, before=before, after=after, note=note)
+        db.session.add(event)
         self.recorded = True
+        return event
 
 
 @contextmanager
@@ -103,7 +106,9 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
         after = _values(commitment, shown)
         if target in rules.CLOSED:
             _lapse_pending(commitment, actor, before, after)
-        change.record(before, after, note)
+        event = change.record(before, after, note)
+        if before["status"] != after["status"]:   # followers hear of status changes only
+            follows.enqueue_status_change(commitment, event)
     return commitment
 
 

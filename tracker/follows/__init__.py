@@ -1,0 +1,1 @@
+"""Citizens following a commitment by email (double opt-in, one-click unsubscribe)."""
