@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from tracker.commitments import rules
 from tracker.demo import load_demo, next_friday
 from tracker.demo.departments import ACCOUNTS, DEPARTMENTS
 from tracker.extensions import db
-from tracker.models import (ApiToken, Case, CaseDepartment, CaseStatus, Department, DepartmentKind, Episode,
-                            EpisodeStatus, User)
+from tracker.models import (ApiToken, Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent,
+                            CommitmentStatus, Department, DepartmentKind, Episode, EpisodeStatus, ExtensionRequest,
+                            ExtensionStatus, ItemKind, ReminderDigest, RundownItem, Satisfaction, User)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABLES = (Department, User, ApiToken, Case, CaseDepartment, Episode)
@@ -213,3 +215,28 @@ def test_demo_has_commitments_in_every_state_and_a_prepared_running_order(app):
         items = list(_db.session.scalars(_select(RundownItem).where(RundownItem.episode_id == upcoming.id)))
         assert len(items) >= 3 and all(item.state is ItemState.QUEUED for item in items)
         assert upcoming.version == len(items)
+
+
+def test_the_follow_up_work_has_something_in_every_queue(app):
+    """Every desk queue, the workspace reminders and the follow-up board have demo items to work on."""
+    with app.app_context():
+        load_demo()
+        commitments = list(db.session.scalars(select(Commitment)))
+        statuses = {c.status for c in commitments}
+        assert statuses == set(CommitmentStatus)
+        assert any(c.vague_reason for c in commitments)
+        assert any(c.satisfaction is Satisfaction.UNSATISFIED for c in commitments)
+        assert db.session.scalar(select(func.count()).select_from(ExtensionRequest)
+                                 .where(ExtensionRequest.status == ExtensionStatus.PENDING)) >= 1
+        assert db.session.scalar(select(func.count()).select_from(CommitmentEvent)
+                                 .where(CommitmentEvent.action == "reopened")) >= 1
+        # No timeline runs ahead of the clock.
+        assert db.session.scalar(select(func.max(CommitmentEvent.at))) <= datetime.now(UTC)
+        block = db.session.scalar(select(RundownItem).where(RundownItem.kind == ItemKind.FOLLOWUP))
+        assert block is not None and block.followups
+        assert all(rules.is_overdue(f.commitment.deadline, f.commitment.status) for f in block.followups)
+        assert db.session.scalar(select(func.count()).select_from(ReminderDigest)
+                                 .where(ReminderDigest.day == rules.today())) >= 1
+        load_demo()   # a second run adds no second block and no second digest
+        assert db.session.scalar(select(func.count()).select_from(RundownItem)
+                                 .where(RundownItem.kind == ItemKind.FOLLOWUP)) == 1

@@ -27,10 +27,12 @@ from ..cases.refs import assign_ref
 from ..extensions import db
 from ..models import (Case, CaseDepartment, CaseSource, CaseStatus, Department, Episode, EpisodeStatus, User,
                       utcnow)
+from ..commitments.rules import today
+from ..reminders.service import build_digests
 from .departments import ACCOUNTS, DEPARTMENTS
 from .episodes import EPISODES
 from .letters import ensure_letters
-from .live import ensure_live_data
+from .live import ensure_followup_block, ensure_live_data
 from .pool import POOL_CASES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,10 +60,13 @@ def load_demo(now: datetime | None = None) -> dict:
         db.session.flush()
         ensure_live_data(episodes, users["producer"], users["supervisor"])
         ensure_letters(episodes, users["supervisor"])
+        ensure_followup_block(episodes, users["producer"])
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    # Today's reminders, as `tracker remind` would keep them (not mailed): the workspaces show them.
+    build_digests(today())
     return {
         "accounts": [(account.username, account.role.value, account.password) for account in ACCOUNTS],
         "account_departments": {name: f"{user.department.code} {user.department.name}"
