@@ -113,6 +113,8 @@ def test_the_keyboard_alone_runs_a_mini_show(page, login, show):
     open_console(page, login, show)
     q = "queued"
     expect(row(page, show, 0)).to_have_class(re.compile(r"\bis-selected\b"))
+    # Every message the console shows has its words (a missing one shows as its key).
+    expect(page.locator("[data-graphic-now]")).not_to_have_text(re.compile(r"graphic_"))
 
     page.keyboard.press("ArrowDown")
     expect(row(page, show, 1)).to_have_class(re.compile(r"\bis-selected\b"))

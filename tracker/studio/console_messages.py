@@ -90,7 +90,7 @@ MESSAGES = {
     "no_aired_case": _l("Take a case on air to record its commitments."),
     "case_changed": _l("The case on air has changed. This commitment is still for {ref}."),
     "on_air_marker": _l("on air"),
-    "graphic_nothing": _l("The lower third shows nothing."),
+    "graphic_none": _l("The lower third shows nothing."),
     "graphic_case": _l("The lower third shows the case on air."),
     "graphic_commitment": _l("The lower third shows a commitment."),
     "days_later": _l("in {n} days"),
