@@ -61,6 +61,12 @@ def _shanghai_day(moment: datetime | None) -> date | None:
 
 def league_table(since: date | None = None, until: date | None = None) -> list[dict]:
     """Every department with commitments in the period, most commitments first."""
+    return [r.as_dict() for r in department_records(since, until)]
+
+
+def department_records(since: date | None = None, until: date | None = None,
+                       department_id: int | None = None) -> list[DepartmentRecord]:
+    """`league_table`'s rows before they become dicts (one department's only, if given)."""
     today = rules.today()
     query = (select(Commitment.department_id, Commitment.status, Commitment.deadline, Commitment.satisfaction,
                     Commitment.claimed_done_at, Commitment.closed_at, Commitment.created_at))
@@ -68,13 +74,26 @@ def league_table(since: date | None = None, until: date | None = None) -> list[d
         query = query.where(Commitment.created_at >= datetime.combine(since, datetime.min.time(), rules.SHANGHAI))
     if until:
         query = query.where(Commitment.created_at < datetime.combine(until, datetime.max.time(), rules.SHANGHAI))
+    if department_id is not None:
+        query = query.where(Commitment.department_id == department_id)
     departments = {d.id: d for d in db.session.scalars(select(Department))}
     records: dict[int, DepartmentRecord] = {}
     for department_id, status, deadline, satisfaction, claimed_at, closed_at, created_at in db.session.execute(query):
         department = departments[department_id]
         record = records.setdefault(department_id, DepartmentRecord(department.code, department.name))
         _count(record, status, deadline, satisfaction, claimed_at, closed_at, created_at, today)
-    return [r.as_dict() for r in sorted(records.values(), key=lambda r: (-r.total, r.code))]
+    return sorted(records.values(), key=lambda r: (-r.total, r.code))
+
+
+def combined(records: list[DepartmentRecord]) -> dict:
+    """The whole program's figures, by the same definitions: the rows added together."""
+    whole = DepartmentRecord("", "")
+    for record in records:
+        for name in ("total", "verified", "overdue", "closed_unfulfilled", "_due", "_on_time", "_answered",
+                     "_content"):
+            setattr(whole, name, getattr(whole, name) + getattr(record, name))
+        whole._days.extend(record._days)
+    return whole.as_dict()
 
 
 def _count(record: DepartmentRecord, status: CommitmentStatus, deadline: date, satisfaction: Satisfaction | None,
