@@ -1,0 +1,1 @@
+"""Open data: Open311 GeoReport v2, Atom feeds, CSV and XLSX exports — public data only."""
