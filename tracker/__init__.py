@@ -22,10 +22,15 @@ from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
 from .episodes.api import blp as episodes_api
 from .extensions import db, limiter, migrate, socketio
+from .followup.api import blp as followup_api
+from .followup.views import bp as followup_pages
+from .follows.views import bp as follows_pages
 from .health import blp as health_api
+from .letters.views import bp as letters_pages
 from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
+from .opendata.views import bp as opendata_pages
 from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
@@ -39,9 +44,10 @@ PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, commitments_api, evidence_api, public_api)
+                  rundown_api, followup_api, commitments_api, evidence_api, public_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
-                   admin_pages, cases_pages, cases_import_pages, display_pages)
+                   admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
+                   opendata_pages, follows_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
