@@ -116,10 +116,10 @@ def test_the_public_page_shows_real_figures_and_no_private_data(page, city):
 def test_a_department_sees_its_cases_and_opens_them_by_reference(page, city, login):
     login(page, city.users["department"])
 
-    rows = page.locator(".data-table tbody tr")
+    rows = page.locator(".dept-cases li")
     assert rows.count() == 4  # the cases 市住建局 answers for, as lead or jointly
     assert "菜市场周边占道经营严重" not in page.inner_text("main")  # 市城管局's alone
-    first = page.locator(".data-table tbody a").first
+    first = page.locator(".dept-cases li a").first
     assert first.get_attribute("href").startswith("/cases/")
 
 
