@@ -5,13 +5,14 @@ from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentSta
                           ExtensionStatus, Satisfaction, TimelineImmutableError)
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, ReminderDigest, ReminderItem
+from .freshness import DataVersion
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
-    "CommitmentStatus", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
+    "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]

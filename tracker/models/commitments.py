@@ -32,6 +32,9 @@ class Satisfaction(str, enum.Enum):
 
 class Commitment(db.Model):
     __tablename__ = "commitments"
+    # The public list's common narrowing (a department, a status) in its order (by deadline).
+    __table_args__ = (Index("ix_commitments_status_deadline", "status", "deadline"),
+                      Index("ix_commitments_department_status_deadline", "department_id", "status", "deadline"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
@@ -80,6 +83,9 @@ class CommitmentEvent(db.Model):
     """One change in a commitment's life. Append-only: never edited, never deleted."""
 
     __tablename__ = "commitment_events"
+    # A timeline in order; the latest public events over all commitments (the start page).
+    __table_args__ = (Index("ix_commitment_events_commitment_id_id", "commitment_id", "id"),
+                      Index("ix_commitment_events_at", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)

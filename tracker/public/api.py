@@ -9,11 +9,13 @@ from ..commitments import evidence, queries
 from ..commitments.evidence_api import ATTACHMENT_POLICY
 from ..errors import NotFoundError
 from ..permissions import ANYONE, allow
-from . import stats
+from . import cache, conditional, stats
 from .schemas import (DepartmentStatsOut, PublicCommitmentDetailOut, PublicCommitmentListOut, PublicCommitmentQuery,
                       StatsQuery)
 
 blp = api_blueprint("public_api", __name__, "/public", description="The public tracker: open to anyone")
+blp.record_once(cache.on_register)
+conditional.answer_conditionally(blp, pages=False)
 
 
 @blp.route("/commitments", methods=["GET"])

@@ -212,13 +212,28 @@ def get_department(code: str) -> Department:
     return department
 
 
-def departments_with_commitments() -> list[Department]:
+@dataclass(frozen=True)
+class DepartmentChoice:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EpisodeChoice:
+    id: int
+    number: int
+    title: str
+
+
+def departments_with_commitments() -> list[DepartmentChoice]:
     """The departments a citizen can filter by: those that have made a commitment."""
     made = select(Commitment.department_id).distinct()
-    return list(db.session.scalars(select(Department).where(Department.id.in_(made)).order_by(Department.name)))
+    query = select(Department.code, Department.name).where(Department.id.in_(made)).order_by(Department.name)
+    return [DepartmentChoice(*row) for row in db.session.execute(query)]
 
 
-def aired_episodes() -> list[Episode]:
+def aired_episodes() -> list[EpisodeChoice]:
     """Every broadcast that has begun, newest first (for the list's filter)."""
-    return list(db.session.scalars(select(Episode).where(Episode.status != EpisodeStatus.PLANNED)
-                                   .order_by(Episode.air_date.desc(), Episode.number.desc())))
+    query = (select(Episode.id, Episode.number, Episode.title).where(Episode.status != EpisodeStatus.PLANNED)
+             .order_by(Episode.air_date.desc(), Episode.number.desc()))
+    return [EpisodeChoice(*row) for row in db.session.execute(query)]

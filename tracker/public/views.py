@@ -8,9 +8,11 @@ from sqlalchemy import true
 from ..commitments import queries
 from ..commitments.present import status_choices
 from ..permissions import ANYONE, allow
-from . import league, listing, service, stats, trends
+from . import cache, conditional, league, listing, service, stats, trends
 
 bp = Blueprint("public", __name__)
+bp.record_once(cache.on_register)
+conditional.answer_conditionally(bp, pages=True)
 
 HOME_LEAGUE_ROWS = 10
 DEPARTMENT_COMMITMENTS = 10
@@ -21,11 +23,14 @@ TREND_MONTHS = 12
 @allow(ANYONE)
 def index():
     records = stats.department_records()
-    return render_template("public/index.html", figures=service.figures(), headline=stats.combined(records),
-                           episodes=service.latest_episodes(), updates=service.recent_updates(),
+    return render_template("public/index.html", figures=cache.remembered("figures", service.figures),
+                           headline=stats.combined(records),
+                           episodes=cache.remembered("latest_episodes", service.latest_episodes),
+                           updates=cache.remembered("recent_updates", service.recent_updates),
                            league_rows=[r.as_dict() for r in records[:HOME_LEAGUE_ROWS]],
-                           league_total=len(records), months=trends.by_month(TREND_MONTHS),
-                           statuses=trends.status_counts())
+                           league_total=len(records),
+                           months=cache.remembered("by_month", trends.by_month, TREND_MONTHS),
+                           statuses=cache.remembered("status_counts", trends.status_counts))
 
 
 @bp.route("/commitments")
@@ -35,8 +40,8 @@ def commitments():
     items, total, page = listing.commitments_page(wanted)
     return render_template("public/commitments.html", wanted=wanted, commitments=items, total=total, page=page,
                            per_page=listing.PER_PAGE, sorts=listing.SORTS, statuses=status_choices(),
-                           departments=service.departments_with_commitments(),
-                           episodes=service.aired_episodes())
+                           departments=cache.remembered("filter_departments", service.departments_with_commitments),
+                           episodes=cache.remembered("filter_episodes", service.aired_episodes))
 
 
 @bp.route("/commitments/<int:commitment_id>")
@@ -64,8 +69,8 @@ def department(code: str):
     items, total = queries.list_matching(true(), queries.CommitmentFilter(department=unit.code), 1,
                                          DEPARTMENT_COMMITMENTS)
     return render_template("public/department.html", department=unit, record=record, commitments=items,
-                           total=total, months=trends.by_month(TREND_MONTHS, unit.id),
-                           statuses=trends.status_counts(unit.id))
+                           total=total, months=cache.remembered("by_month", trends.by_month, TREND_MONTHS, unit.id),
+                           statuses=cache.remembered("status_counts", trends.status_counts, unit.id))
 
 
 @bp.route("/league", endpoint="league")
