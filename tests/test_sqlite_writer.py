@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+from tracker import database
+
 SCRIPT = textwrap.dedent("""
     from gevent import monkey
     monkey.patch_all()
@@ -73,3 +75,13 @@ def test_slow_writer_stalls_neither_readers_nor_the_worker(sqlite_template, tmp_
     assert results["read_took"] < 0.3                    # readers were not held up
     assert results["count_seen"] == 0                    # and saw the last committed state
     assert results["ticks"] >= 60                        # the event loop never froze
+
+
+def test_after_each_response_on_sqlite_the_worker_lets_other_clients_in(sqlite_app, monkeypatch):
+    """The yield that keeps keep-alive clients from starving the others under gevent."""
+    slept = []
+    monkeypatch.setattr(database.time, "sleep", slept.append)
+    response = sqlite_app.test_client().get("/api/v1/health")
+    assert response.status_code == 200 and slept == []   # not before the body is sent…
+    response.close()
+    assert slept == [0]                                    # …but once it has been
