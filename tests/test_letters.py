@@ -223,3 +223,26 @@ def test_the_demo_has_the_letters_of_its_past_shows_once(make):
         assert letter.episode.status is EpisodeStatus.ENDED
         assert (letter.issued_on - letter.episode.air_date).days == 1
         assert letter.issued_by.username and letter.items["commitments"]
+
+
+def test_a_department_reads_and_reprints_its_own_letters_only(app, aired, supervisor, make):
+    issue(supervisor, aired["episode"].id)
+    ours = next(letter for letter in letters() if letter.department_id == aired["zjj"].id)
+    theirs = next(letter for letter in letters() if letter.department_id == aired["power"].id)
+    client = signed_in(app, make.user("department", department=aired["zjj"]))
+
+    listing = client.get("/dept/letters").get_data(as_text=True)
+    assert f"/dept/letters/{ours.id}" in listing and f"/dept/letters/{theirs.id}" not in listing
+    printed = client.get(f"/dept/letters/{ours.id}")
+    assert printed.status_code == 200
+    page = printed.get_data(as_text=True)
+    assert f"〔{ours.year}〕第{ours.number}号" in page and "年底前打通幸福路" in page
+    assert 'href="/dept/letters"' in page   # back to the department's list, not the desk
+    refused = client.get(f"/dept/letters/{theirs.id}")
+    assert refused.status_code == 404 and "两周内完成转改直" not in refused.get_data(as_text=True)
+    assert client.get("/dept/letters/999999").status_code == 404
+
+
+def test_a_department_without_letters_is_told_so(app, make):
+    client = signed_in(app, make.user("department"))
+    assert "尚未收到交办函" in client.get("/dept/letters").get_data(as_text=True)

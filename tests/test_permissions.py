@@ -120,6 +120,8 @@ PAGES = {
     "POST /dept/commitments/<int:commitment_id>/claim-done": DEPARTMENT,
     "POST /dept/commitments/<int:commitment_id>/claim-unfulfillable": DEPARTMENT,
     "POST /dept/commitments/<int:commitment_id>/extension": DEPARTMENT,
+    "GET /dept/letters": DEPARTMENT,
+    "GET /dept/letters/<int:letter_id>": DEPARTMENT,   # its own department's only: 404 otherwise
     "GET /oversight": {"supervisor"},
     "GET /oversight/commitments": SUPERVISOR,
     "GET /oversight/commitments/<int:commitment_id>": SUPERVISOR,

@@ -57,7 +57,7 @@ def test_the_public_pages_pass_wcag_aa(page, demo, viewport):
 
 
 @pytest.mark.parametrize("account, paths", [
-    ("zjj", ["/dept", "dept-detail"]),
+    ("zjj", ["/dept", "dept-detail", "/dept/letters"]),
     ("supervisor", ["/oversight", "/oversight/commitments", "oversight-detail", "/oversight/letters",
                     "/oversight/followup"]),
 ])

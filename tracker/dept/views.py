@@ -15,7 +15,8 @@ from flask_login import current_user
 
 from ..commitments import evidence, lifecycle, queries, states
 from ..commitments.push import publish_commitment
-from ..errors import AppError, ConflictError
+from ..errors import AppError, ConflictError, NotFoundError
+from ..letters import service as letter_service
 from ..models import Commitment
 from ..permissions import allow
 from . import service
@@ -54,6 +55,25 @@ def index():
         total=total, page=page, per_page=PAGE_SIZE, counts=service.commitment_counts(department.id),
         cases=service.recent_cases(department.id), case_total=service.case_count(department.id),
         notifications=service.latest_reminders(department.id))
+
+
+@bp.route("/letters")
+@allow("department")
+def letters():
+    """The assignment letters (交办函) the department received, to read and print again."""
+    department = current_user.department
+    received = letter_service.letters_of_department(department.id) if department else []
+    return render_template("dept/letters.html", department=department, letters=received)
+
+
+@bp.route("/letters/<int:letter_id>")
+@allow("department")
+def letter(letter_id: int):
+    letter = letter_service.get_letter(letter_id)
+    if letter.department_id != current_user.department_id:
+        raise NotFoundError("No such letter.")   # another department's: as if it did not exist
+    return render_template("letters/print.html", sheets=[letter_service.sheet(letter)], episode=letter.episode,
+                           back_url=url_for(".letters"))
 
 
 @bp.route("/commitments/<int:commitment_id>")

@@ -147,6 +147,12 @@ def letters_of_episode(episode_id: int) -> list[AssignmentLetter]:
                                    .order_by(AssignmentLetter.year, AssignmentLetter.number)))
 
 
+def letters_of_department(department_id: int) -> list[AssignmentLetter]:
+    """The letters a department received, newest first."""
+    return list(db.session.scalars(select(AssignmentLetter).where(AssignmentLetter.department_id == department_id)
+                                   .order_by(AssignmentLetter.year.desc(), AssignmentLetter.number.desc())))
+
+
 def late_commitments(letter: AssignmentLetter) -> int:
     """How many of the department's commitments in the episode were recorded after the letter."""
     sent = {item["commitment_id"] for item in letter.items["commitments"]}
@@ -183,3 +189,12 @@ def _episode_letters(episode: Episode) -> EpisodeLetters:
     late = {letter.id: counts.get(letter.department_id, 0) - sent[letter.id] for letter in letters}
     waiting = len(set(counts) - {letter.department_id for letter in letters})
     return EpisodeLetters(episode, letters, waiting, {k: v for k, v in late.items() if v > 0})
+
+
+def sheet(letter: AssignmentLetter) -> dict:
+    """The letter as it was issued (its frozen content, dates parsed), and what came after it."""
+    content = letter.items
+    episode = dict(content["episode"], air_date=date.fromisoformat(content["episode"]["air_date"]))
+    commitments = [dict(item, deadline=date.fromisoformat(item["deadline"])) for item in content["commitments"]]
+    return {"letter": letter, "department": content["department"]["name"], "episode": episode,
+            "commitments": commitments, "late": late_commitments(letter)}

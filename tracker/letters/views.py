@@ -1,14 +1,11 @@
 """The letters desk: issue each episode's assignment letters (交办函) and print them."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..models import AssignmentLetter
 from ..permissions import allow
 from . import service
 
@@ -43,21 +40,12 @@ def issue(episode_id: int):
 @allow("supervisor")
 def letter(letter_id: int):
     letter = service.get_letter(letter_id)
-    return render_template("letters/print.html", sheets=[sheet(letter)], episode=letter.episode)
+    return render_template("letters/print.html", sheets=[service.sheet(letter)], episode=letter.episode)
 
 
 @bp.route("/episodes/<int:episode_id>")
 @allow("supervisor")
 def episode_letters(episode_id: int):
     episode = service.get_episode(episode_id)
-    sheets = [sheet(letter) for letter in service.letters_of_episode(episode.id)]
+    sheets = [service.sheet(letter) for letter in service.letters_of_episode(episode.id)]
     return render_template("letters/print.html", sheets=sheets, episode=episode)
-
-
-def sheet(letter: AssignmentLetter) -> dict:
-    """The letter as it was issued (its frozen content, dates parsed), and what came after it."""
-    content = letter.items
-    episode = dict(content["episode"], air_date=date.fromisoformat(content["episode"]["air_date"]))
-    commitments = [dict(item, deadline=date.fromisoformat(item["deadline"])) for item in content["commitments"]]
-    return {"letter": letter, "department": content["department"]["name"], "episode": episode,
-            "commitments": commitments, "late": service.late_commitments(letter)}
