@@ -61,7 +61,7 @@ def _letter(name: str, subject, commitment: Commitment, **context) -> Letter:  #
             sections.append(Markup(render_template(f"follows/mail/_{name}.html", **context)))
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         title = subject(_shorten(commitment.content))
-    html = render_template("follows/mail/layout.html", subject=title, sections=sections)
+    html = render_template("_mail_layout.html", subject=title, sections=sections)
     return Letter(subject=title, text=("\n\n" + "-" * 40 + "\n\n").join(texts) + "\n", html=html)
 
 

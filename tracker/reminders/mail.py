@@ -141,7 +141,7 @@ def compose(digest: ReminderDigest, recipients: list[str]) -> EmailMessage:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(f"digest-{digest.id}", domain=_domain(config["MAIL_FROM"]))
     message.set_content(("\n\n" + "-" * 40 + "\n\n").join(texts) + "\n")
-    message.add_alternative(render_template("reminders/digest.html", subject=subject, sections=sections),
+    message.add_alternative(render_template("_mail_layout.html", subject=subject, sections=sections),
                             subtype="html")
     return message
 
