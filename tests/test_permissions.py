@@ -74,6 +74,7 @@ API = {
     "GET /api/v1/commitments": FOLLOW_UP,  # departments: their own only
     "GET /api/v1/commitments/<int:commitment_id>": FOLLOW_UP,
     "PATCH /api/v1/commitments/<int:commitment_id>": {"producer", "supervisor"},  # by the episode's status
+    "POST /api/v1/commitments/<int:commitment_id>/withdraw": PRODUCER,
     "POST /api/v1/commitments/<int:commitment_id>/progress": DEPARTMENT,
     "POST /api/v1/commitments/<int:commitment_id>/claim-done": DEPARTMENT,
     "POST /api/v1/commitments/<int:commitment_id>/claim-unfulfillable": DEPARTMENT,

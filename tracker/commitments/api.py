@@ -15,7 +15,8 @@ from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
 from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn)
+                      CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn,
+                      WithdrawIn)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")
@@ -78,6 +79,18 @@ def correct_commitment(data: dict, commitment_id: int):
     commitment, change = corrections.correct(commitment_id, data, current_user)
     publish(change)
     return _shown(commitment)
+
+
+@blp.route("/<int:commitment_id>/withdraw", methods=["POST"])
+@allow("producer")
+@blp.arguments(WithdrawIn)
+@blp.response(204)
+@blp.alt_response(409, description="`episode_not_live`, `already_withdrawn`; nothing changes")
+def withdraw_commitment(data: dict, commitment_id: int):
+    """Withdraw a commitment recorded by mistake while its episode is live: it leaves the state and
+    the screen at once (a strap showing it goes out), is never public nor in a department's lists,
+    and stays in the internal timeline and the episode's log. Undo does not cross a withdrawal."""
+    publish(corrections.withdraw(commitment_id, data["reason"], current_user))
 
 
 def _move(commitment_id: int, action: str, data: dict):

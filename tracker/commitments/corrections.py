@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..episodes.changes import Change, episode_change, get_episode
-from ..errors import ForbiddenError, InvalidError, NotFoundError
+from sqlalchemy import select
+
+from ..episodes.changes import STRAPS_OF_A_COMMITMENT, Change, episode_change, get_episode, take_out_strap
+from ..errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Commitment, CommitmentEvent, EpisodeStatus, Role, User
+from ..models.commitments import INCLUDE_WITHDRAWN
 from .vague import vague_reason
 
 FIELDS = ("official_name", "official_title", "content", "deadline", "quote")
@@ -58,3 +61,38 @@ def _apply(commitment: Commitment, name: str, value: str | date | None) -> None:
 
 def _shown(value: str | date) -> str:
     return value.isoformat() if isinstance(value, date) else value
+
+
+def withdraw(commitment_id: int, reason: str, actor: User) -> Change:
+    """A commitment recorded by mistake during the show goes: off the state and the screen at
+    once, never public, kept in the internal timeline (a `withdrawn` event with the reason).
+    The producer withdraws while the episode is live; 409 otherwise, or when already withdrawn."""
+    commitment = _any(commitment_id)
+    if commitment.withdrawn_at is not None:
+        raise ConflictError("This commitment is already withdrawn.", code="already_withdrawn")
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidError("Some fields are missing or invalid.", fields={"reason": ["Required; may not be blank."]})
+    if get_episode(commitment.episode_id).status is not EpisodeStatus.LIVE:
+        raise ConflictError("A commitment is withdrawn while its episode is live.", code="episode_not_live")
+    with episode_change(commitment.episode_id, None, actor, "commitment_withdraw") as change:
+        commitment = _any(commitment_id)
+        commitment.withdrawn_at = change.now
+        episode = change.episode
+        if episode.graphic_kind in STRAPS_OF_A_COMMITMENT and episode.graphic_id == commitment.id:
+            take_out_strap(episode)
+        if episode.preview_kind in STRAPS_OF_A_COMMITMENT and episode.preview_id == commitment.id:
+            episode.preview_kind = episode.preview_id = None
+        db.session.add(CommitmentEvent(commitment_id=commitment.id, actor_id=actor.id, action="withdrawn",
+                                       before={"withdrawn": False}, after={"withdrawn": True}, note=text))
+        change.log({"commitment_id": commitment.id, "withdrawn": False},
+                   {"commitment_id": commitment.id, "withdrawn": True, "reason": text})
+    return change.result
+
+
+def _any(commitment_id: int) -> Commitment:
+    commitment = db.session.scalar(select(Commitment).where(Commitment.id == commitment_id)
+                                   .execution_options(**{INCLUDE_WITHDRAWN: True}))
+    if commitment is None:
+        raise NotFoundError("No such commitment.")
+    return commitment

@@ -57,6 +57,11 @@ class CommitmentPatch(Schema):
     quote = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
+class WithdrawIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "why it was recorded by mistake (internal)"})
+
+
 class CommitmentOut(Schema):
     id = fields.Integer()
     episode_id = fields.Integer()

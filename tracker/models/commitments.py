@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
 
 from ..extensions import db
 from .accounts import Department, User, enum_column
@@ -178,3 +178,16 @@ class Attachment(db.Model):
 
     commitment: Mapped[Commitment] = relationship(back_populates="attachments")
     uploader: Mapped[User | None] = relationship()
+
+
+# A withdrawn commitment was recorded by mistake: no query sees it — public pages and API,
+# Open311, feeds, exports, statistics, department lists, reminders, letters, displays — unless
+# it asks with `execution_options(include_withdrawn=True)` (the withdrawal itself, the log).
+INCLUDE_WITHDRAWN = "include_withdrawn"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_withdrawn(state: ORMExecuteState) -> None:
+    if (state.is_select or state.is_update) and not state.execution_options.get(INCLUDE_WITHDRAWN, False):
+        state.statement = state.statement.options(
+            with_loader_criteria(Commitment, lambda cls: cls.withdrawn_at.is_(None), include_aliases=True))
