@@ -76,7 +76,7 @@ function paintEpisode(episode) {
 const frame = stage.querySelector("[data-frame]");
 
 function paintFrame(current) {
-  body.dataset.frame = current || "none";
+  body.dataset.screenFrame = current || "none";
   body.classList.toggle("has-frame", Boolean(current));
   show(frame, Boolean(current));
   show(frame.querySelector("[data-frame-start]"), current === "start");
