@@ -10,12 +10,12 @@ from flask_login import current_user
 from ..api import api_blueprint, page_of
 from ..departments.service import get_by_code
 from ..permissions import allow
-from ..realtime import publish_state
-from . import lifecycle, queries, service
+from ..realtime import publish
+from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
-from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentQuery,
-                      DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn)
+from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
+                      CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")
@@ -29,7 +29,7 @@ REFUSED = "409 `transition_not_allowed`: the commitment's state does not allow i
 @blp.response(201, CommitmentOut)
 def record_commitment(data: dict):
     commitment, change = service.record(data, current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return commitment
 
 
@@ -64,6 +64,20 @@ def list_commitments(query: dict):
 @blp.alt_response(403, description="another department's commitment")
 def get_commitment(commitment_id: int):
     return queries.get_visible(current_user, commitment_id)
+
+
+@blp.route("/<int:commitment_id>", methods=["PATCH"])
+@allow("producer", "supervisor")
+@blp.arguments(CommitmentPatch)
+@blp.response(200, CommitmentOut)
+@blp.alt_response(403, description="a supervisor before the episode ends, a producer after; departments never")
+def correct_commitment(data: dict, commitment_id: int):
+    """Correct a commitment as recorded on air: the producer until its episode ends, a supervisor
+    after. The displays and any strap showing it update at once; the timeline keeps a
+    `corrected` event with the values before and after, and what was recorded first."""
+    commitment, change = corrections.correct(commitment_id, data, current_user)
+    publish(change)
+    return _shown(commitment)
 
 
 def _move(commitment_id: int, action: str, data: dict):

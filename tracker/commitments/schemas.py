@@ -48,6 +48,15 @@ class CommitmentIn(Schema):
     spoken_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was said; default now"})
 
 
+class CommitmentPatch(Schema):
+    official_name = fields.String(validate=validate.Length(min=1, max=50))
+    official_title = fields.String(validate=validate.Length(min=1, max=100))
+    content = fields.String(validate=validate.Length(min=1, max=2000))
+    deadline = fields.Date(metadata={"description": "the deadline said on air; the one in force moves with it "
+                                                    "unless an extension has moved it"})
+    quote = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
 class CommitmentOut(Schema):
     id = fields.Integer()
     episode_id = fields.Integer()
