@@ -182,3 +182,23 @@ def test_the_presenter_timer_counts_down_and_turns_red_when_over(page, app, api,
     assert color == "rgb(239, 51, 70)"
     expect(page.locator("[data-timer-over]")).to_be_visible()
     snap(page, "timer-over")
+
+
+def test_the_real_strap_endpoints_drive_preview_program_and_auto_out(page, api, make):
+    """The same story through the backend's own endpoints: cue, take with an auto-out, gone."""
+    show = make_show(api, make)
+    show.act(f"rundown/{show.items[0]}/take")
+    commitment = show.commit(0, "李建国", "年底前打通幸福路东段")
+    open_display(page, show.id, "layout=lower-third")
+    preview = page.context.new_page()
+    open_display(preview, show.id, "layout=lower-third&mode=preview")
+    band = "[data-lower-third]"
+    show.act("graphic/preview", {"kind": "commitment", "id": commitment})
+    expect(preview.locator(f"{band} [data-slot='lt.commitment.content']")).to_have_text("年底前打通幸福路东段",
+                                                                                      timeout=SECOND)
+    expect(page.locator(band)).not_to_have_class(has("is-shown"))
+    show.act("graphic/take", {"auto_out_seconds": 2})
+    expect(page.locator(band)).to_have_class(has("is-shown"), timeout=SECOND)
+    expect(page.locator(f"{band} [data-slot='lt.commitment.content']")).to_have_text("年底前打通幸福路东段")
+    expect(page.locator(band)).not_to_have_class(has("is-shown"), timeout=4 * SECOND)  # out by itself
+    preview.close()
