@@ -54,7 +54,7 @@ def test_an_unknown_episode_is_a_404_page(client, episode):
 
 @pytest.mark.parametrize(("asked", "shown"), [
     ("board", "board"), ("lower-third", "lower-third"), ("commitments", "commitments"),
-    ("poll", "poll"), ("nonsense", "board"), ("", "board")])
+    ("poll", "poll"), ("timer", "timer"), ("nonsense", "board"), ("", "board")])
 def test_the_layout_comes_from_the_address(client, episode, asked, shown):
     _response, html = page(client, f"/display/{episode.id}?layout={asked}")
     assert f'data-layout="{shown}"' in body_attributes(html)
@@ -62,11 +62,28 @@ def test_the_layout_comes_from_the_address(client, episode, asked, shown):
 
 
 def test_each_layout_has_its_own_frame(client, episode):
-    frames = {"board": "data-featured", "lower-third": "data-lower-third", "commitments": "data-roll-window"}
+    frames = {"board": "data-featured", "lower-third": "data-lower-third", "commitments": "data-roll-window",
+              "timer": "data-timer"}
     for layout, marker in frames.items():
         _response, html = page(client, f"/display/{episode.id}?layout={layout}")
         assert marker in html
-        assert all(other not in html for other in frames.values() if other != marker)
+        # The board carries a strap of its own; no other layout carries another's frame.
+        others = [other for other in frames.values() if other != marker
+                  and not (layout == "board" and other == "data-lower-third")]
+        assert all(other not in html for other in others)
+
+
+@pytest.mark.parametrize("query", ["", "layout=lower-third", "layout=timer", "transparent=1", "layout=poll"])
+def test_every_layout_has_the_start_and_end_frame(client, episode, query):
+    _response, html = page(client, f"/display/{episode.id}?{query}")
+    assert "data-frame" in html and "即将开始" in html and "本期节目结束" in html
+
+
+def test_programme_output_has_no_connection_light_but_a_preview_may(client, episode):
+    _response, html = page(client, f"/display/{episode.id}")
+    assert "status-dot" not in html
+    _response, html = page(client, f"/display/{episode.id}?mode=preview")
+    assert "status-dot" in html
 
 
 def test_transparent_paints_nothing_but_the_graphic(client, episode):

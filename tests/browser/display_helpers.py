@@ -19,8 +19,9 @@ CASES = [("幸福路断头路十年未打通，居民绕行三公里", "房县�
          ("阳光小区物业撤场无人管理", "阳光小区")]
 
 
-def make_show(api, make) -> SimpleNamespace:  # noqa: ANN001
-    """An episode on air-to-be: three cases in its running order, a producer to drive it."""
+def make_show(api, make, *, started: bool = True) -> SimpleNamespace:  # noqa: ANN001
+    """An episode with three cases in its running order and a producer to drive it; live unless
+    `started` is False (before the start every display shows the "starting soon" frame)."""
     producer = api.as_role("producer")
     zjj, county = make.department("ZJJ", "市住建局"), make.department("FX", "房县人民政府")
     episode = producer.post("/api/v1/episodes", json={"title": "聚焦城市建设", "air_date": "2026-12-04",
@@ -32,6 +33,8 @@ def make_show(api, make) -> SimpleNamespace:  # noqa: ANN001
         item = producer.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id, "planned_seconds": 480})
         cases.append(case)
         items.append(item.get_json()["id"])
+    if started:
+        assert producer.post(f"/api/v1/episodes/{episode['id']}/start", json={}).status_code == 200
 
     def act(path: str, body: dict | None = None) -> dict:
         response = producer.post(f"/api/v1/episodes/{episode['id']}/{path}", json=body or {})

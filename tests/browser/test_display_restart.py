@@ -26,6 +26,7 @@ def test_a_display_whose_server_is_killed_and_restarted_comes_back_by_itself(req
         episode = studio.post("/api/v1/episodes", {"title": "聚焦城市建设", "air_date": "2026-12-04", "number": 45})
         items = [studio.post(f"/api/v1/episodes/{episode['id']}/rundown", {"case_id": studio.case(title)})["id"]
                  for title, _location in CASES]
+        studio.post(f"/api/v1/episodes/{episode['id']}/start")
         studio.post(f"/api/v1/episodes/{episode['id']}/rundown/{items[0]}/take")
 
         received: list[str] = []

@@ -19,7 +19,7 @@ from ..episodes.changes import get_episode
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
-LAYOUTS = ("board", "lower-third", "commitments", "poll")
+LAYOUTS = ("board", "lower-third", "commitments", "poll", "timer")
 TRUE_WORDS = ("1", "true", "yes", "on")
 PROGRAM_NAME = "周五面对面"
 

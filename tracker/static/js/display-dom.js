@@ -35,15 +35,50 @@ export function replay(node, className = "is-entering") {
   node.classList.add(className);
 }
 
-/**
- * Clamp `node` to as many lines (at most `most`) as let everything in `box` end above its
- * bottom padding. `box` must be positioned, so that offsetTop is measured from it.
- */
-export function fitLines(node, box, most) {
-  const limit = box.clientHeight - parseFloat(getComputedStyle(box).paddingBottom);
-  const fits = () => [...box.children].every((child) => child.hidden || child.offsetTop + child.offsetHeight <= limit);
-  for (let lines = most; lines >= 1; lines -= 1) {
-    node.style.setProperty("-webkit-line-clamp", String(lines));
-    if (fits()) return;
+const FIT_STEPS = 8;
+
+/** Whether `box` holds all it contains: nothing sticks out to the right or below. */
+export function holds(box) {
+  return box.scrollWidth <= box.clientWidth + 1 && box.scrollHeight <= box.clientHeight + 1;
+}
+
+function linesOf(node) {
+  const lineHeight = parseFloat(getComputedStyle(node).lineHeight);
+  return lineHeight > 0 ? Math.round(node.scrollHeight / lineHeight) : 1;
+}
+
+function shrink(box, fits) {
+  const sizes = fits.map(({ node }) => parseFloat(getComputedStyle(node).fontSize));
+  for (let step = 0; step <= FIT_STEPS; step += 1) {
+    fits.forEach(({ node, smallest }, index) => {
+      const size = Math.max(smallest, sizes[index] - ((sizes[index] - smallest) * step) / FIT_STEPS);
+      node.style.setProperty("font-size", `${size}px`);
+    });
+    if (holds(box) && fits.every(({ node, lines }) => !lines || node.hidden || linesOf(node) <= lines)) return true;
   }
+  return holds(box); // at the smallest size: more lines than wished for, as long as they fit
+}
+
+/**
+ * Make the text in `box` fit it without ever cutting it. `fits` are `{node, smallest, lines}`:
+ * each node starts at its stylesheet's size and all shrink together, step by step, until the
+ * box holds everything and no node needs more than its `lines`; at the smallest readable
+ * sizes the text wraps onto more lines instead. Text always wraps, never overflows sideways.
+ * `optional` (a summary, say) is left out, whole, when even that does not fit. Returns whether
+ * everything left in the box fits.
+ */
+export function fitText(box, fits, { optional = null } = {}) {
+  if (!box) return true;
+  const present = fits.filter(({ node }) => node);
+  for (const { node } of present) node.style.removeProperty("font-size");
+  if (optional) optional.hidden = false;
+  if (shrink(box, present) || !optional) return holds(box);
+  optional.hidden = true;
+  for (const { node } of present) node.style.removeProperty("font-size");
+  return shrink(box, present.filter(({ node }) => node !== optional));
+}
+
+/** `fitText`'s entries for every element matching `selector` inside `root`. */
+export function fitsOf(root, selector, smallest, lines = 0) {
+  return [...root.querySelectorAll(selector)].map((node) => ({ node, smallest, lines }));
 }

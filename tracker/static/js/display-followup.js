@@ -1,9 +1,9 @@
 // The follow-up board (回头看): a block of earlier commitments on air, one row each — department,
 // what was promised, deadline, status in the product's words and colours, progress. Up to
-// PAGE_ROWS rows on a page; more turn pages every PAGE_MS.
+// PAGE_ROWS rows on a page, as many as fit whole; more turn pages every PAGE_MS.
 
-import { calendarDay, message } from "./display-format.js";
-import { element, fillList, replay, setText, show } from "./display-dom.js";
+import { calendarDay, followupHeading, message } from "./display-format.js";
+import { element, fillList, fitText, fitsOf, holds, replay, setText, show } from "./display-dom.js";
 
 const PAGE_ROWS = 8;
 const DENSE_FROM = 6;
@@ -91,28 +91,55 @@ export class FollowupBoard {
     this.signature = "";
     this.page = 0;
     this.pages = 1;
+    this.starts = [0];
     this.commitments = [];
     this.turnedAt = 0;
   }
 
   render(followup, animate) {
     const commitments = followup.commitments || [];
-    const tag = message("msgFollowup");
-    setText(this.root, "fu.title", followup.title && followup.title !== tag ? followup.title : "");
+    // The tag says 回头看 already: the heading is what the block adds to it ("回头看：…" no more).
+    setText(this.root, "fu.title", followupHeading(followup.title));
     setText(this.root, "fu.count", message("msgFollowupCount", { count: commitments.length }));
+    fitText(this.root.querySelector(".fu-head"), fitsOf(this.root, ".fu-title", 28, 1));
     const signature = JSON.stringify(commitments);
     if (signature === this.signature) return;
     this.signature = signature;
     this.commitments = commitments;
-    this.pages = Math.max(1, Math.ceil(commitments.length / PAGE_ROWS));
     this.panel.classList.toggle("is-dense", commitments.length >= DENSE_FROM);
-    this.turnTo(Math.min(this.page, this.pages - 1), animate);
+    const known = this.shownRows(); // before measuring the pages refills the list
+    this.paginate();
+    this.turnTo(Math.min(this.page, this.starts.length - 1), animate, known);
   }
 
-  turnTo(page, animate) {
+  /** Fill the list with the rows from `first` on that fit it whole (at least one); the count. */
+  fill(first) {
+    fillList(this.list, this.commitments.slice(first, first + PAGE_ROWS), row);
+    for (const item of this.list.children) {
+      fitText(item, [...fitsOf(item, ".fu-content", 24, 3), ...fitsOf(item, ".fu-department", 22, 2)]);
+    }
+    while (this.list.children.length > 1 && !holds(this.list)) this.list.lastElementChild.remove();
+    return this.list.children.length;
+  }
+
+  /** Where each page starts: long promises take more room, so pages are measured, not counted. */
+  paginate() {
+    this.starts = [0];
+    for (let first = 0; ;) {
+      first += Math.max(1, this.fill(first));
+      if (first >= this.commitments.length) break;
+      this.starts.push(first);
+    }
+    this.pages = this.starts.length;
+  }
+
+  shownRows() {
+    return new Set([...this.list.children].map((li) => li.dataset.commitment));
+  }
+
+  turnTo(page, animate, known = this.shownRows()) {
     this.page = page;
-    const known = new Set([...this.list.children].map((li) => li.dataset.commitment));
-    fillList(this.list, this.commitments.slice(page * PAGE_ROWS, (page + 1) * PAGE_ROWS), row);
+    this.fill(this.starts[page]);
     if (animate) for (const li of this.list.children) if (!known.has(li.dataset.commitment)) replay(li);
     setText(this.root, "fu.page", this.pages > 1 ? message("msgPage", { page: page + 1, pages: this.pages }) : "");
   }

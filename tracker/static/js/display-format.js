@@ -43,3 +43,23 @@ export function clockFormat(timeZone) {
 export function episodeNumber(episode) {
   return message("msgEpisode", { number: episode.number });
 }
+
+export function officialOf(commitment) {
+  return [commitment.official_name, commitment.official_title].filter(Boolean).join(" ");
+}
+
+const FOLLOWUP_TAGS = ["回头看", "Follow-up", "Follow-up:"];
+
+/**
+ * A follow-up block's heading without the word its tag already shows: "回头看：逾期未办结的承诺"
+ * under a "回头看" tag reads "逾期未办结的承诺"; a block called just "回头看" has no heading.
+ */
+export function followupHeading(title) {
+  const text = String(title || "").trim();
+  for (const tag of new Set([message("msgFollowup"), ...FOLLOWUP_TAGS])) {
+    if (tag && text.toLowerCase().startsWith(tag.toLowerCase())) {
+      return text.slice(tag.length).replace(/^[\s:：·•|｜\-—–]+/u, "");
+    }
+  }
+  return text;
+}

@@ -1,17 +1,14 @@
-// The three layouts. Each takes a view (display-view.js) and paints it into the page's frame;
+// The layouts. Each takes a view (display-view.js) and paints it into the page's frame;
 // `animate` is false when the page snaps to a state (first snapshot, resync, version gap).
+// Text is never cut: each box shrinks its type to a readable minimum, then wraps (fitText).
 
-import { calendarDay, duration, message } from "./display-format.js";
-import { element, fillList, fitLines, replay, setText, show } from "./display-dom.js";
+import { calendarDay, duration, followupHeading, message, officialOf as official } from "./display-format.js";
+import { element, fillList, fitText, fitsOf, holds, replay, setText, show } from "./display-dom.js";
 import { FollowupBoard } from "./display-followup.js";
+import { Strap } from "./display-strap.js";
 
 const BOARD_PROMISES = 6;
-const SUMMARY_LINES = 4;
 const ROLL_PAGE_MS = 8_000;
-
-function official(commitment) {
-  return [commitment.official_name, commitment.official_title].filter(Boolean).join(" ");
-}
 
 function promiseItem(commitment) {
   const item = element("li", "promise");
@@ -31,9 +28,11 @@ export class Board {
     this.featuredKey = undefined;
     this.timing = null;
     this.followup = new FollowupBoard(root);
+    // The board's strap: commitments and quotes (the case on air is the board itself).
+    this.strap = new Strap(root.querySelector("[data-board-strap] [data-lower-third]"), ["commitment", "quote"]);
   }
 
-  render(view, animate) {
+  render(view, animate, now) {
     const { root } = this;
     // A follow-up block (回头看) takes the whole board.
     show(root.querySelector(".board"), !view.followup);
@@ -44,6 +43,7 @@ export class Board {
       if (animate && fresh) replay(this.followup.panel);
       this.featuredKey = view.featured.item_id;
       this.timing = null;
+      this.strap.render(null, false, now);
       return;
     }
     const featured = view.featured;
@@ -55,6 +55,7 @@ export class Board {
     } else {
       setText(root, "featured.ref", "");
       this.timing = null;
+      fitText(root.querySelector("[data-featured-idle]"), fitsOf(root, ".idle-title", 44, 3));
     }
     const key = featured ? featured.item_id : null;
     if (animate && key !== this.featuredKey) {
@@ -62,11 +63,13 @@ export class Board {
     }
     this.featuredKey = key;
 
-    const nextRef = view.next && view.next.kind === "followup" ? message("msgFollowup") : view.next?.ref;
-    setText(root, "next.ref", view.next ? nextRef : "");
-    setText(root, "next.title", view.next ? view.next.title : "");
+    const block = view.next && view.next.kind === "followup";
+    setText(root, "next.ref", view.next ? (block ? message("msgFollowup") : view.next.ref) : "");
+    setText(root, "next.title", view.next ? (block ? followupHeading(view.next.title) : view.next.title) : "");
     show(root.querySelector("[data-next-empty]"), !view.next);
+    fitText(root.querySelector(".next"), fitsOf(root, ".next-title", 30, 3));
     this.renderPromises(view, animate);
+    this.strap.render(view.cleared ? null : view.strap, animate, now);
   }
 
   renderFeatured(featured, preview) {
@@ -79,8 +82,11 @@ export class Board {
     show(root.querySelector("[data-fact-location]"), Boolean(item.location));
     const chips = root.querySelector('[data-list="featured.departments"]');
     fillList(chips, item.departments || [], (name, index) => element("li", index === 0 ? "chip lead" : "chip", name));
-    // A long title and many departments leave less room: the summary gives up whole lines.
-    fitLines(root.querySelector(".featured-summary"), root.querySelector("[data-featured-body]"), SUMMARY_LINES);
+    // A long title and many departments leave less room: everything shrinks a little, and a
+    // summary too long even then is left out whole rather than cut.
+    const body = root.querySelector("[data-featured-body]");
+    fitText(body, [...fitsOf(body, ".featured-title", 50, 2), ...fitsOf(body, ".featured-summary", 27, 4),
+                   ...fitsOf(body, ".fact dd, .chip", 24, 0)], { optional: body.querySelector(".featured-summary") });
     this.timing = preview ? { startedAt: null, earlier: 0, planned: featured.planned_seconds }
       : { startedAt: Date.parse(featured.started_at), earlier: featured.actual_seconds || 0,
           planned: featured.planned_seconds };
@@ -93,8 +99,10 @@ export class Board {
     const known = new Set([...list.children].map((li) => li.dataset.commitment));
     show(root.querySelector("[data-promises-empty]"), view.featuredCommitments.length === 0);
     fillList(list, view.featuredCommitments.slice(0, BOARD_PROMISES), promiseItem);
-    // As many as fit, whole: long promises take more room than short ones.
-    while (list.children.length > 1 && list.scrollHeight > list.clientHeight) list.lastElementChild.remove();
+    // As many as fit, whole: long promises take more room than short ones; a single long one
+    // shrinks its type until it fits.
+    while (list.children.length > 1 && !holds(list)) list.lastElementChild.remove();
+    fitText(list, [...fitsOf(list, ".promise-content", 24, 0), ...fitsOf(list, ".promise-who", 24, 1)]);
     if (animate) {
       for (const li of list.children) if (!known.has(li.dataset.commitment)) replay(li);
     }
@@ -106,6 +114,7 @@ export class Board {
   /** The on-air clock: server now − started_at, plus the seconds of earlier stints on air. */
   tick(now) {
     this.followup.tick(now);
+    this.strap.tick(now);
     if (!this.timing) return;
     const { startedAt, earlier, planned } = this.timing;
     const running = Number.isFinite(startedAt) ? Math.max(0, (now - startedAt) / 1000) : 0;
@@ -115,55 +124,19 @@ export class Board {
   }
 }
 
-/** layout=lower-third: the producer's choice of graphic, animated in and out. */
+/** layout=lower-third: the producer's choice of strap, animated in and out. */
 export class LowerThird {
   constructor(root) {
-    this.root = root;
-    this.band = root.querySelector("[data-lower-third]");
-    this.key = null;
+    this.strap = new Strap(root.querySelector("[data-lower-third]"));
   }
 
-  render(view, animate) {
-    const { root, band } = this;
-    const graphic = view.cleared ? null : view.lowerThird;
-    if (graphic) this.fill(graphic);
-    const changed = graphic && this.key !== null && graphic.key !== this.key;
-    if (animate && changed) replay(root.querySelector("[data-lt-band]"));
-    band.classList.toggle("is-shown", Boolean(graphic));
-    band.dataset.kind = graphic ? graphic.kind : "none";
-    this.key = graphic ? graphic.key : null;
+  render(view, animate, now) {
+    this.strap.render(view.cleared ? null : view.strap, animate, now);
   }
 
-  fill(graphic) {
-    const { root } = this;
-    const isCase = graphic.kind === "case";
-    const isFollowup = graphic.kind === "followup";
-    const isCommitment = graphic.kind === "commitment";
-    for (const [selector, visible] of [["[data-lt-case]", isCase], ["[data-lt-tag-case]", isCase],
-                                       ["[data-lt-followup]", isFollowup], ["[data-lt-tag-followup]", isFollowup],
-                                       ["[data-lt-commitment]", isCommitment], ["[data-lt-tag-commitment]", isCommitment],
-                                       ["[data-lt-deadline]", isCommitment]]) {
-      show(root.querySelector(selector), visible);
-    }
-    if (isFollowup) {
-      // A short strap: the block's heading and how many commitments it reports back on.
-      setText(root, "lt.followup.title", graphic.followup.title);
-      setText(root, "lt.followup.count", message("msgFollowupCount", { count: graphic.followup.commitments.length }));
-      setText(root, "lt.followup.departments", (graphic.case.departments || []).join("、"));
-    } else if (isCase) {
-      setText(root, "lt.case.departments", (graphic.case.departments || []).join("、"));
-      setText(root, "lt.case.ref", graphic.case.ref);
-      setText(root, "lt.case.title", graphic.case.title);
-    } else {
-      const commitment = graphic.commitment;
-      setText(root, "lt.commitment.official", official(commitment));
-      setText(root, "lt.commitment.department", commitment.department);
-      setText(root, "lt.commitment.content", commitment.content);
-      setText(root, "lt.commitment.deadline", calendarDay(commitment.deadline));
-    }
+  tick(now) {
+    this.strap.tick(now);
   }
-
-  tick() {}
 }
 
 function rollItem(commitment) {
@@ -190,17 +163,24 @@ export class Roll {
   }
 
   render(view, animate) {
-    const signature = view.commitments.map((c) => `${c.id}:${c.deadline}:${c.content}`).join("|");
+    const signature = view.commitments.map((c) => [c.id, c.deadline, c.content, c.department, official(c)].join(":")).join("|");
     setText(this.root, "roll.count", message("msgCount", { count: view.commitments.length }));
     show(this.root.querySelector("[data-roll-empty]"), view.commitments.length === 0);
     if (signature === this.signature) return;
     const known = new Set([...this.list.children].map((li) => li.dataset.commitment));
     fillList(this.list, view.commitments, rollItem);
+    // Each row shrinks a long promise a little; then pages of whole rows take the rest.
+    for (const item of this.list.children) this.fitRow(item);
     if (animate) for (const li of this.list.children) if (!known.has(li.dataset.commitment)) replay(li);
     this.signature = signature;
     this.turnedAt = 0;
     this.paginate();
     this.turnTo(0, animate);
+  }
+
+  fitRow(item) {
+    fitText(item, [...fitsOf(item, ".roll-content", 28, 3), ...fitsOf(item, ".roll-official", 26, 2),
+                   ...fitsOf(item, ".roll-department", 22, 1)]);
   }
 
   /** Pages of whole commitments: each starts (in unscaled pixels) where the last one overflowed. */
@@ -240,6 +220,10 @@ export class Roll {
 
 /** layout=poll until polls exist: nothing but the neutral frame. */
 export class Neutral {
+  constructor(root) {
+    this.root = root;
+  }
+
   render() {}
   tick() {}
 }

@@ -1,16 +1,18 @@
 // The on-air display (/display/<episode_id>): a 1920×1080 stage, scaled to fit the window,
 // painted from the live `state` pushed over /live. On a lost connection it keeps the last good
-// frame and reconnects forever; it never shows an error on air.
+// frame and reconnects forever; it never shows an error on air. Before the show starts and after
+// it ends, a frame ("即将开始", "本期节目结束") covers whatever layout this is.
 
 import { connectLive } from "./live-client.js";
 import { viewOf } from "./display-view.js";
-import { clockFormat, episodeNumber } from "./display-format.js";
-import { setText } from "./display-dom.js";
+import { clockFormat, duration, episodeNumber } from "./display-format.js";
+import { fitText, fitsOf, setText, show } from "./display-dom.js";
 import { Board, LowerThird, Neutral, Roll } from "./display-layouts.js";
+import { Timer } from "./display-timer.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const TICK_MS = 250;
-const LAYOUTS = { board: Board, "lower-third": LowerThird, commitments: Roll, poll: Neutral };
+const LAYOUTS = { board: Board, "lower-third": LowerThird, commitments: Roll, poll: Neutral, timer: Timer };
 
 const body = document.body;
 const root = document.documentElement;
@@ -59,6 +61,36 @@ function fitStage() {
   body.classList.add("is-fitted");
 }
 
+/** The episode's number and topic wherever the page shows them, each fitted to its box. */
+function paintEpisode(episode) {
+  setText(stage, "episode.number", episodeNumber(episode));
+  setText(stage, "episode.title", episode.title);
+  const boxes = [[".masthead-episode", ".episode-title", 22, 2], [".neutral", ".neutral-episode span", 30, 2],
+                 [".frame", ".frame-topic", 30, 2]];
+  for (const [box, text, smallest, lines] of boxes) {
+    const node = stage.querySelector(box);
+    if (node) fitText(node, fitsOf(node, text, smallest, lines));
+  }
+}
+
+const frame = stage.querySelector("[data-frame]");
+
+function paintFrame(current) {
+  body.dataset.screenFrame = current || "none";
+  body.classList.toggle("has-frame", Boolean(current));
+  show(frame, Boolean(current));
+  show(frame.querySelector("[data-frame-start]"), current === "start");
+  show(frame.querySelector("[data-frame-end]"), current === "end");
+  show(frame.querySelector("[data-frame-thanks]"), current === "end");
+}
+
+/** Before the start: the time left to the scheduled start, on the server's clock, while there is some. */
+function tickFrame(now) {
+  const left = view && view.frame === "start" && view.startsAt !== null ? (view.startsAt - now) / 1000 : 0;
+  show(frame.querySelector("[data-frame-countdown]"), left > 0);
+  setText(frame, "frame.countdown", left > 0 ? duration(Math.ceil(left)) : "");
+}
+
 const key = displayKey();
 const name = config.name || `${config.defaultName}-${key.slice(0, 4)}`;
 const layout = new (LAYOUTS[config.layout] || Board)(stage.querySelector("[data-layout-root]"));
@@ -69,13 +101,11 @@ function paint(state, snap) {
   view = viewOf(state, { preview });
   // Snapping to a state that is not the direct successor: no transitions, no entrances.
   if (snap) body.classList.add("no-anim");
-  if (view.episode) {
-    setText(stage, "episode.number", episodeNumber(view.episode));
-    setText(stage, "episode.title", view.episode.title);
-  }
+  if (view.episode) paintEpisode(view.episode);
+  paintFrame(view.frame);
   body.classList.toggle("is-cleared", view.cleared);
   body.classList.remove("is-waiting");
-  layout.render(view, !snap);
+  layout.render(view, !snap, live.now());
   tick();
   body.dataset.version = String(state.version);
   if (snap) {
@@ -113,6 +143,7 @@ live.on("reload", () => window.location.reload());
 function tick() {
   const now = live.now();
   setText(stage, "clock", clock(now));
+  if (frame) tickFrame(now);
   if (view) layout.tick(now);
 }
 

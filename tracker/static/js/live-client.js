@@ -1,8 +1,11 @@
 // A connection to the tracker's live push that never gives up and never goes backwards.
 //
 // Shared by the on-air display and the producer's console. It
-//  - reconnects forever, with exponential backoff and jitter (capped at 10 s), whatever ended
-//    the connection: a network drop, a server restart, or a connect the server refused;
+//  - reconnects forever, whatever ended the connection (a network drop, a server restart, a
+//    connect the server refused): the first attempt at once, then a jittered backoff that starts
+//    under half a second and caps at 3 s, so a display is right again soon after the server is;
+//  - reconnects at once when the browser says its network is back (`online`), and asks for the
+//    full state on every new connection that did not bring one: nothing waits for a timer;
 //  - passes a `state` on only if it is newer than the last one passed on. The first state of
 //    each connection is the server's snapshot and is always taken (after a restart from a
 //    restored database the server's word wins over what the page remembers);
@@ -29,10 +32,17 @@ import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 
 const CLOCK_EVERY_MS = 60_000;
 const CLOCK_TIMEOUT_MS = 5_000;
+// After the network comes back, a connection that does not answer within this is dead.
+const PROBE_TIMEOUT_MS = 1_000;
 
-/** Delays for attempt 1, 2, 3 …: doubling from `first` up to `cap`, each drawn from its upper half. */
+/**
+ * Delays for attempt 1, 2, 3 …: growing from `first` by `factor` up to `cap`, each drawn from
+ * its upper half. The growth is gentle, so that after a server restart of a few seconds the
+ * next attempt is never far off; the cap keeps a crowd of clients from hammering a server that
+ * stays down.
+ */
 export class Backoff {
-  constructor({ first = 250, cap = 10_000, factor = 2 } = {}) {
+  constructor({ first = 300, cap = 3_000, factor = 1.5 } = {}) {
     Object.assign(this, { first, cap, factor, attempts: 0 });
   }
 
@@ -118,12 +128,34 @@ export function connectLive({ namespace = "/live", auth = () => ({}), onState = 
     });
   }
 
-  function reconnectLater() {
+  function connectNow() {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!closed && !socket.connected) socket.connect();
+  }
+
+  function reconnectLater({ atOnce = false } = {}) {
     if (closed || retryTimer !== null || socket.connected) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      if (!closed && !socket.connected) socket.connect();
-    }, backoff.next());
+    retryTimer = setTimeout(connectNow, atOnce ? 0 : backoff.next());
+  }
+
+  /** The network is back: reconnect now, or make sure the connection we think we have works. */
+  function networkBack() {
+    if (closed) return;
+    backoff.reset();
+    if (!socket.connected) {
+      connectNow();
+      return;
+    }
+    // A connection that lived through the outage may be dead without knowing it yet (no ping
+    // for 25 s): ask for the full state, and if the question is not even acknowledged soon,
+    // the connection is dead: make a new one.
+    socket.timeout(PROBE_TIMEOUT_MS).emit("resync", {}, (error) => {
+      if (!error) return;
+      socket.disconnect(); // "io client disconnect": reconnected here, not by the handler
+      freshConnection = true;
+      connectNow();
+    });
   }
 
   // The server sends the snapshot from its connect handler, and socket.io delivers it *before*
@@ -132,11 +164,14 @@ export function connectLive({ namespace = "/live", auth = () => ({}), onState = 
     backoff.reset();
     onStatus("online");
     syncClock();
+    if (freshConnection) resync(); // the snapshot did not come with the connection: ask for it
   });
   socket.on("disconnect", (reason) => {
     freshConnection = true;
     onStatus("offline");
-    if (reason !== "io client disconnect") reconnectLater();
+    // The first attempt goes at once (a dropped connection, a restarting server's first
+    // moments); the backoff only spaces out the attempts that fail after it.
+    if (reason !== "io client disconnect") reconnectLater({ atOnce: true });
   });
   socket.on("connect_error", () => {
     onStatus("offline");
@@ -145,6 +180,7 @@ export function connectLive({ namespace = "/live", auth = () => ({}), onState = 
   socket.on("state", take);
   socket.on("patch", applyPatch);
   const clockTimer = setInterval(syncClock, CLOCK_EVERY_MS);
+  window.addEventListener("online", networkBack);
 
   Object.assign(client, {
     resync,
@@ -154,6 +190,7 @@ export function connectLive({ namespace = "/live", auth = () => ({}), onState = 
       closed = true;
       clearTimeout(retryTimer);
       clearInterval(clockTimer);
+      window.removeEventListener("online", networkBack);
       socket.disconnect();
     },
   });
