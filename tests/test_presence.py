@@ -9,12 +9,17 @@ import time
 
 import pytest
 import redis
+import requests
+import socketio
 
 from tracker.live import presence
 from tracker.live.display_tokens import issue_display_token
 from tracker.live.presence_store import RedisPresence
 from tracker.live.throttle import Throttle
 
+from .servers import TrackerServer
+from .test_live_server import prepare
+from .test_live_server import redis_url as live_redis_url
 from .test_live_socket import control, settle
 
 
@@ -250,3 +255,47 @@ def test_a_thousand_phones_cannot_flood_the_console(app, socket_client, api, epi
     assert "演播室大屏" in {c["name"] for c in displays}
     for client in [*phones, *fakes, real]:
         client.disconnect("/live")
+
+
+@pytest.mark.server
+def test_under_gevent_with_two_workers_the_console_sees_every_display(tmp_path):
+    """`tracker serve` (gevent) with two workers and Redis: displays spread over both workers are
+    all listed on one console, their applied versions reach it, and pushes stay coalesced."""
+    srv = TrackerServer(tmp_path / "instance", env={"TRACKER_MESSAGE_QUEUE": live_redis_url()})
+    srv.command += ["--workers", "2"]
+    token = prepare(srv)
+    srv.start()
+    clients: list[socketio.Client] = []
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        episode = requests.post(srv.url + "/api/v1/episodes", json={"title": "两个进程", "air_date": "2026-12-04"},
+                                headers=headers, timeout=10).json()
+        received: list[list[dict]] = []
+        console = socketio.Client(reconnection=False)
+        console.on("presence", lambda data: received.append(data["clients"]), namespace="/control")
+        console.connect(srv.url, namespaces=["/control"], transports=["websocket"], wait_timeout=10,
+                        auth={"episode": episode["id"], "token": token})
+        clients.append(console)
+        started = time.monotonic()
+        for n in range(12):
+            screen = socketio.Client(reconnection=False)
+            screen.connect(srv.url, namespaces=["/live"], transports=["websocket"], wait_timeout=10,
+                           auth={"episode": episode["id"], "display": {"key": f"wall{n}", "name": f"屏{n:02d}",
+                                                                       "layout": "board", "mode": "preview"}})
+            screen.emit("applied", {"version": 0}, namespace="/live")
+            clients.append(screen)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            shown = [c for c in (received[-1] if received else []) if c["kind"] == "display"]
+            if len(shown) == 12 and all(c["version"] == 0 and c["online"] for c in shown):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"the console never listed all twelve: {received[-1:]}")
+        assert {c["mode"] for c in shown} == {"preview"}
+        elapsed = time.monotonic() - started
+        assert len(received) <= 2 * (elapsed / 0.25 + 2), (len(received), elapsed)  # two workers, each coalescing
+    finally:
+        for client in clients:
+            client.disconnect()
+        srv.kill()
