@@ -41,7 +41,8 @@ def store(request, app):
         app.extensions["tracker.presence"] = RedisPresence(url, app.config["REDIS_NAMESPACE"], ttl)
         yield request.param
         client = redis.Redis.from_url(url)
-        client.delete(*client.keys(app.config["REDIS_NAMESPACE"] + ":live:presence:*") or ["none"])
+        for key in client.scan_iter(app.config["REDIS_NAMESPACE"] + ":live:presence:*"):
+            client.delete(key)
     else:
         yield request.param
 
