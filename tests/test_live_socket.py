@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tracker.live import presence
 from tracker.live.display_tokens import issue_display_token, revoke_display_token
 
 COMPLAINANT = "张秀兰"
@@ -148,7 +149,17 @@ def control(socket_client, api, episode_id: int, producer):
     return socket_client("/control", auth={"episode": episode_id, "token": api.make.token(producer.user)})
 
 
+def settle(timeout: float = 3.0) -> None:
+    """Wait until every coalesced presence push due has been sent (pushes come at most every
+    `LIVE_PRESENCE_PUSH_SECONDS`)."""
+    deadline = time.monotonic() + timeout
+    while presence.pushes().pending():
+        assert time.monotonic() < deadline, "a presence push never went out"
+        time.sleep(0.02)
+
+
 def presence_of(client) -> list[dict]:
+    settle()
     updates = [e["args"][0] for e in client.get_received("/control") if e["name"] == "presence"]
     assert updates, "no presence update"
     return updates[-1]["clients"]

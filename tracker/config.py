@@ -61,6 +61,11 @@ def from_environment(instance_path: Path) -> dict:
         "BASE_URL": (os.environ.get("TRACKER_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         "DISPLAY_TOKEN_REQUIRED": os.environ.get("TRACKER_DISPLAY_TOKEN_REQUIRED", "") == "1",
         "WEBSOCKET_COMPRESSION": os.environ.get("TRACKER_WEBSOCKET_COMPRESSION", "") == "1",
+        # How many named displays the console lists per episode: more still get the live state,
+        # but a crowd of made-up "displays" cannot bury the real ones (see live/presence.py).
+        "LIVE_MAX_LISTED_DISPLAYS": int(os.environ.get("TRACKER_LIVE_MAX_LISTED_DISPLAYS", "50")),
+        # How long a display that went away stays listed as offline before it is forgotten.
+        "LIVE_PRESENCE_OFFLINE_SECONDS": int(os.environ.get("TRACKER_LIVE_PRESENCE_OFFLINE_SECONDS", "1800")),
     }
 
 
@@ -103,6 +108,12 @@ DEFAULTS = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "JSON_SORT_KEYS": False,
+    # Every page on /live and /control asks the server's time each minute; a listed client not
+    # heard from for this long is taken for gone (its worker may have died without a goodbye).
+    "LIVE_PRESENCE_SILENT_SECONDS": 180,
+    # Presence reaches the console at most once per this many seconds per episode and process,
+    # carrying the latest listing, however many clients come and go meanwhile.
+    "LIVE_PRESENCE_PUSH_SECONDS": 0.25,
 }
 
 

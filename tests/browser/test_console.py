@@ -13,6 +13,7 @@ import pytest
 import requests
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
+from socketio import Client as SocketClient
 from sqlalchemy import select
 
 import tracker.rundown.api
@@ -301,7 +302,8 @@ def test_the_displays_panel_shows_health_and_reloads_a_display(page, login, show
     entry = page.locator("[data-display-list] .presence-item")
     expect(entry).to_have_count(1, timeout=3 * SECOND)
     expect(entry.locator("[data-cell='status']")).to_contain_text(zh(show.app, "online {duration}").split("{")[0].strip())
-    expect(entry.locator("[data-cell='layout']")).to_have_text("board")
+    expect(entry.locator("[data-cell='layout']")).to_have_text(zh(show.app, "Big screen"))
+    expect(entry.locator("[data-cell='mode']")).to_have_text(zh(show.app, "Programme"))
 
     screen.evaluate("window.beforeReload = true")
     entry.locator("[data-reload]").click()
@@ -313,6 +315,41 @@ def test_the_displays_panel_shows_health_and_reloads_a_display(page, login, show
     expect(entry.locator("[data-cell='status']")).to_contain_text(offline, timeout=3 * SECOND)
     expect(entry).to_have_class(re.compile(r"\bis-offline\b"))
     expect(entry.locator("[data-reload]")).to_be_disabled()
+
+
+def test_the_displays_panel_tells_programme_from_preview_shows_the_lag_and_forgets(page, login, show, browser,
+                                                                                  live_server, api):
+    open_console(page, login, show)
+    screen = browser.new_context(base_url=live_server.url, viewport={"width": 960, "height": 540}).new_page()
+    screen.goto(f"/display/{show.id}?layout=board&name=大屏1")
+    states: list[dict] = []
+    preview = SocketClient(reconnection=False)  # a preview output that paints one version late
+    preview.on("state", states.append, namespace="/live")
+    preview.connect(live_server.url, namespaces=["/live"], transports=["websocket"], wait_timeout=10, auth={
+        "episode": show.id, "display": {"key": "pvw1", "name": "预览屏", "layout": "lower-third", "mode": "preview"}})
+    try:
+        eventually(lambda: states)
+        show.act(0, "take")
+        preview.emit("applied", {"version": states[0]["version"]}, namespace="/live")
+        programme = page.locator("[data-display-list] .presence-item", has_text="大屏1")
+        late = page.locator("[data-display-list] .presence-item", has_text="预览屏")
+        expect(programme.locator("[data-cell='mode']")).to_have_text(zh(show.app, "Programme"), timeout=3 * SECOND)
+        expect(late.locator("[data-cell='mode']")).to_have_text(zh(show.app, "Preview"))
+        expect(late.locator("[data-cell='layout']")).to_have_text(zh(show.app, "Lower third"))
+        in_sync = zh(show.app, "in sync (v{version})").split("{")[0].rstrip("（(v ")
+        expect(programme.locator("[data-cell='version']")).to_contain_text(in_sync, timeout=3 * SECOND)
+        behind = zh(show.app, "{lag} behind: shows v{version} of v{current}").replace("{lag}", "1").split("{")[0]
+        expect(late.locator("[data-cell='version']")).to_contain_text(behind.rstrip("v "), timeout=4 * SECOND)
+        expect(late).to_have_class(re.compile(r"\bis-behind\b"))
+        expect(late.locator("[data-forget]")).to_be_hidden()  # a display that is there cannot be forgotten
+    finally:
+        preview.disconnect()
+    expect(late).to_have_class(re.compile(r"\bis-offline\b"), timeout=3 * SECOND)
+    late.locator("[data-forget]").click()
+    expect(late).to_have_count(0, timeout=SECOND)
+    expect(page.locator(".notice").first).to_contain_text(zh(show.app, "{name} is no longer listed.").split("{")[0])
+    expect(page.locator("[data-display-list] .presence-item")).to_have_count(1)
+    screen.context.close()
 
 
 def mid_show(show_episode_id: int, other) -> None:

@@ -1,8 +1,9 @@
 """Socket.IO handlers: `/live` for displays (public data only) and `/control` for producers.
 
-A display connects with `auth={"episode": id}` (plus `"display": {"key", "name", "layout"}` to
-be listed on the console, and `"token"` where display tokens are required). It is joined to
-its episode's room *before* it is sent the snapshot, so no change can fall between the two.
+A display connects with `auth={"episode": id}` (plus `"display": {"key", "name", "layout",
+"mode"}` to be listed on the console, see presence.py, and `"token"` where display tokens are
+required). It is joined to its episode's room *before* it is sent the snapshot, so no change can
+fall between the two.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from ..auth.service import user_for_token
 from ..errors import NotFoundError
 from ..extensions import socketio
 from ..models import Role
-from ..realtime import CONTROL, LIVE, control_room, episode_room, publish_presence, send_reload, send_state
+from ..realtime import (CONTROL, LIVE, control_room, episode_room, publish_presence, send_presence, send_reload,
+                        send_state)
 from . import presence
 from .display_tokens import display_token_valid
 
@@ -49,13 +51,11 @@ def live_connect(auth=None):  # noqa: ANN001
         raise ConnectionRefusedError("a valid display token is required")
     session["episode"] = episode_id
     _join_and_send(episode_id, episode_room(episode_id), LIVE)
-    display = auth.get("display")
-    if isinstance(display, dict) and display.get("key"):
-        key = "display:" + str(display["key"])[:64]
+    hello = presence.Hello.of(auth)
+    key = presence.display_connected(episode_id, request.sid, hello) if hello else None
+    if key:
         session["presence_key"] = key
-        presence.connected(episode_id, key, "display", str(display.get("name") or "")[:40] or key[-6:],
-                           request.sid, layout=str(display.get("layout") or "")[:20])
-        publish_presence(episode_id, presence.listing(episode_id))
+        publish_presence(episode_id)
 
 
 @socketio.on("resync", namespace=LIVE)
@@ -66,23 +66,42 @@ def live_resync(_data=None):  # noqa: ANN001
 
 @socketio.on("time", namespace=LIVE)
 def live_time(_data=None):  # noqa: ANN001
-    """The server's clock in epoch milliseconds, so on-air clocks do not depend on the local one."""
+    """The server's clock in epoch milliseconds, so on-air clocks do not depend on the local one.
+
+    Asked every minute: for a listed display it is also the sign that it is still there.
+    """
+    _heard_from()
     return {"now": time.time() * 1000}
 
 
 @socketio.on("applied", namespace=LIVE)
 def live_applied(data=None):  # noqa: ANN001
-    """A display says which version it shows; the console shows displays that fall behind."""
-    key = session.get("presence_key")
-    if key and isinstance(data, dict) and isinstance(data.get("version"), int):
-        presence.applied(session["episode"], key, data["version"])
+    """A display says which version it has painted; the console shows how far behind it is."""
+    key, version = session.get("presence_key"), _version_of(data)
+    if key and version is not None and presence.applied(session["episode"], key, request.sid, version):
+        publish_presence(session["episode"])
+
+
+def _version_of(data) -> int | None:  # noqa: ANN001
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if isinstance(version, int) and not isinstance(version, bool) and version >= 0 else None
 
 
 @socketio.on("disconnect", namespace=LIVE)
 def live_disconnect(*_args):  # noqa: ANN002
+    _gone()
+
+
+def _heard_from() -> None:
+    key, episode_id = session.get("presence_key"), session.get("episode")
+    if key and episode_id and presence.heard_from(episode_id, key, request.sid):
+        publish_presence(episode_id)
+
+
+def _gone() -> None:
     key, episode_id = session.get("presence_key"), session.get("episode")
     if key and episode_id and presence.disconnected(episode_id, key, request.sid):
-        publish_presence(episode_id, presence.listing(episode_id))
+        publish_presence(episode_id)
 
 
 def _producer(auth):  # noqa: ANN001
@@ -98,30 +117,46 @@ def control_connect(auth=None):  # noqa: ANN001
     user = _producer(auth)
     episode_id = _episode_from(auth)
     session["episode"] = episode_id
-    session["presence_key"] = key = f"console:{user.id}"
     _join_and_send(episode_id, control_room(episode_id), CONTROL)
-    presence.connected(episode_id, key, "console", user.display_name or user.username, request.sid)
-    publish_presence(episode_id, presence.listing(episode_id))
+    session["presence_key"] = presence.console_connected(episode_id, request.sid, user.id,
+                                                         user.display_name or user.username)
+    send_presence(episode_id, request.sid)
+    publish_presence(episode_id)
 
 
 @socketio.on("disconnect", namespace=CONTROL)
 def control_disconnect(*_args):  # noqa: ANN002
-    episode_id, key = session.get("episode"), session.get("presence_key")
-    if episode_id and key and presence.disconnected(episode_id, key, request.sid):
-        publish_presence(episode_id, presence.listing(episode_id))
+    _gone()
 
 
 @socketio.on("resync", namespace=CONTROL)
 def control_resync(_data=None):  # noqa: ANN001
     send_state(session["episode"], request.sid, CONTROL)
-    publish_presence(session["episode"], presence.listing(session["episode"]))
+    send_presence(session["episode"], request.sid)
+
+
+@socketio.on("time", namespace=CONTROL)
+def control_time(_data=None):  # noqa: ANN001
+    """The server's clock, as on `/live`; and the sign that this console is still there."""
+    _heard_from()
+    return {"now": time.time() * 1000}
 
 
 @socketio.on("reload_display", namespace=CONTROL)
 def control_reload_display(data=None):  # noqa: ANN001
     """Remote reload of one display, by its presence key; answers whether it was reached."""
     key = data.get("key") if isinstance(data, dict) else None
-    sid = presence.sid_of(session["episode"], str(key)) if key else None
+    sid = presence.sid_of(session["episode"], key) if isinstance(key, str) else None
     if sid:
         send_reload(sid)
     return {"ok": bool(sid)}
+
+
+@socketio.on("forget_display", namespace=CONTROL)
+def control_forget_display(data=None):  # noqa: ANN001
+    """Drop a display that is gone from the list; answers whether it was (one still there is kept)."""
+    key = data.get("key") if isinstance(data, dict) else None
+    forgotten = isinstance(key, str) and presence.forget(session["episode"], key)
+    if forgotten:
+        publish_presence(session["episode"])
+    return {"ok": forgotten}

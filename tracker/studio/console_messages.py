@@ -98,6 +98,19 @@ MESSAGES = {
     "followup_count": _l("{count} commitments"),
 }
 
+# The displays panel: which output a display is, its layout, and how far behind it is.
+DISPLAY_MESSAGES = {
+    "modes": {"program": _l("Programme"), "preview": _l("Preview")},
+    "layouts": {"board": _l("Big screen"), "lower-third": _l("Lower third"), "commitments": _l("Commitments screen"),
+                "poll": _l("Poll screen"), "timer": _l("Presenter timer")},
+    "in_sync": _l("in sync (v{version})"),
+    "syncing": _l("updating to v{current}…"),
+    "lag": _l("{lag} behind: shows v{version} of v{current}"),
+    "last_showed": _l("last showed v{version}"),
+    "forgotten": _l("{name} is no longer listed."),
+    "forget_refused": _l("{name} is connected; it stays listed."),
+}
+
 
 def console_messages() -> dict:
     """The console's words in the visitor's language, for the page's JSON data block."""
@@ -107,4 +120,9 @@ def console_messages() -> dict:
         "conflicts": {key: str(label) for key, label in CONFLICTS.items()},
         "episode_status": {key: str(label) for key, label in EPISODE_STATUS_LABELS.items()},
         **{key: str(label) for key, label in MESSAGES.items()},
+        "displays": _strings(DISPLAY_MESSAGES),
     }
+
+
+def _strings(words: dict) -> dict:
+    return {key: _strings(value) if isinstance(value, dict) else str(value) for key, value in words.items()}

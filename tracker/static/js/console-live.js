@@ -35,17 +35,22 @@ export function connect(episodeId, { onState, onPresence, onStatus }) {
     if (document.visibilityState === "visible") control.resync();
   });
 
+  /** A command on /control; resolves with its `ok` (false if no answer within 5 s). */
+  const ask = (event, data) => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 5000);
+    control.emit(event, data, (answer) => {
+      clearTimeout(timer);
+      resolve(Boolean(answer?.ok));
+    });
+  });
+
   return {
     /** The server's time in epoch ms: the clocks on air must not depend on this machine's clock. */
     now: () => clock.now(),
     resync: () => control.resync(),
     /** Ask one display to reload; resolves true when the server reached it. */
-    reloadDisplay: (key) => new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), 5000);
-      control.emit("reload_display", { key }, (answer) => {
-        clearTimeout(timer);
-        resolve(Boolean(answer?.ok));
-      });
-    }),
+    reloadDisplay: (key) => ask("reload_display", { key }),
+    /** Drop a display that is gone from the list; resolves true when it was dropped. */
+    forgetDisplay: (key) => ask("forget_display", { key }),
   };
 }
