@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -19,7 +19,7 @@ import tracker.rundown.api
 from tracker import create_app
 from tracker.demo.loader import load_demo
 from tracker.extensions import db
-from tracker.models import Case, CaseStatus, Commitment, Episode, EpisodeStatus, RundownItem, utcnow
+from tracker.models import Case, CaseStatus, Commitment, Episode, EpisodeStatus, ItemState, RundownItem, utcnow
 
 from ..factories import PASSWORD, Factory
 from ..servers import TRACKER, TrackerServer
@@ -114,7 +114,7 @@ def test_the_keyboard_alone_runs_a_mini_show(page, login, show):
     q = "queued"
     expect(row(page, show, 0)).to_have_class(re.compile(r"\bis-selected\b"))
     # Every message the console shows has its words (a missing one shows as its key).
-    expect(page.locator("[data-graphic-now]")).not_to_have_text(re.compile(r"graphic_"))
+    expect(page.locator("[data-strap-text]").first).not_to_have_text(re.compile(r"strap_"))
 
     page.keyboard.press("ArrowDown")
     expect(row(page, show, 1)).to_have_class(re.compile(r"\bis-selected\b"))
@@ -436,3 +436,155 @@ def test_the_console_rides_out_a_server_restart(page, tmp_path, request):
         if restarted:
             restarted.kill()
     forgive(request, "WebSocket connection to", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE")
+
+
+# --- issue 9: the keyboard without traps, the start prompt, timing to the second ------------
+
+def many_items(show, make, count: int) -> list[int]:
+    """`count` more queued cases at the end of the show's running order; their item ids."""
+    department = show.cases[0].lead_department
+    ids = []
+    for n in range(count):
+        case = make.case(f"追加案件{n}", departments=[department])
+        response = show.other.post(f"/api/v1/episodes/{show.id}/rundown", json={"case_id": case.id, "planned_seconds": 300})
+        ids.append(response.get_json()["id"])
+    return ids
+
+
+def state_of(show, item_id: int) -> str:
+    rundown = show.other.get(f"/api/v1/episodes/{show.id}/rundown").get_json()
+    return next(item["state"] for item in rundown["items"] if item["id"] == item_id)
+
+
+def press(page, target, how: str) -> None:
+    """Use a console control the way a producer does: a mouse click, or Tab to it and Enter."""
+    if how == "mouse":
+        target.click()
+    else:
+        target.focus()
+        page.keyboard.press("Enter")
+
+
+# Console controls that leave the standby case alone; after each, Space must still take it.
+CONTROLS = [
+    ("row hold", lambda page, show, spare: page.locator(f"tr[data-item-id='{spare}'] [data-action='hold']")),
+    ("done", lambda page, show, spare: page.locator("[data-stage-action='done']")),
+    ("days", lambda page, show, spare: page.locator("[data-days='7']")),
+    ("previews", lambda page, show, spare: page.locator(".previews > summary")),
+    ("clear screen, cancelled", lambda page, show, spare: page.locator(".console-bar [data-screen='clear']")),
+]
+
+
+@pytest.mark.parametrize("how", ["mouse", "enter"])
+def test_space_is_take_after_any_console_button(page, login, show, make, how):
+    """No keyboard trap: whatever button was just used, by mouse or by Enter, Space is Take."""
+    extra = many_items(show, make, 2 * len(CONTROLS))
+    show.act(0, "standby")
+    open_console(page, login, show)
+    page.keyboard.press("Space")
+    eventually(lambda: show.states()[0] == "on_air")
+    for index, (name, control) in enumerate(CONTROLS):
+        standby, spare = extra[2 * index], extra[2 * index + 1]
+        assert show.other.post(f"/api/v1/episodes/{show.id}/rundown/{standby}/standby", json={}).status_code == 200
+        expect(page.locator(f"tr[data-item-id='{standby}']")).to_have_attribute("data-state", "standby", timeout=SECOND)
+        press(page, control(page, show, spare), how)
+        if name.startswith("clear screen"):
+            expect(page.locator("dialog[data-dialog]")).to_be_visible()
+            page.keyboard.press("Escape")  # the question is declined; focus is back on the button
+            expect(page.locator("dialog[data-dialog]")).to_be_hidden()
+        page.keyboard.press("Space")
+        eventually(lambda standby=standby: state_of(show, standby) == "on_air")
+        expect(page.locator(f"tr[data-item-id='{standby}']")).to_have_attribute("data-state", "on_air", timeout=SECOND)
+    assert not screen_cleared(show)
+    assert state_of(show, extra[1]) == "held"  # the buttons did their own work too
+
+
+@pytest.fixture
+def planned_show(show, make):
+    """An episode not started yet, with a case on standby."""
+    episode = show.other.post("/api/v1/episodes", json={"title": "下一期", "air_date": "2026-12-11"}).get_json()
+    case = make.case("幸福路断头路十年未打通", departments=[show.cases[0].lead_department])
+    item = show.other.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id}).get_json()
+    assert show.other.post(f"/api/v1/episodes/{episode['id']}/rundown/{item['id']}/standby", json={}).status_code == 200
+    return SimpleNamespace(id=episode["id"], item=item["id"], producer=show.producer, app=show.app)
+
+
+def test_taking_a_case_before_the_start_asks_to_start_the_show(page, login, planned_show):
+    open_console(page, login, planned_show)
+    dialog = page.locator("dialog[data-dialog]")
+
+    page.keyboard.press("Space")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-dialog-title]")).to_have_text(zh(planned_show.app, "The show has not started. Start it now?"))
+    page.keyboard.press("Escape")  # not yet: nothing starts, nothing goes on air
+    expect(dialog).to_be_hidden()
+    db.session.expire_all()
+    assert db.session.get(Episode, planned_show.id).status is EpisodeStatus.PLANNED
+    assert db.session.get(RundownItem, planned_show.item).state.value == "standby"
+
+    page.keyboard.press("Space")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"tr[data-item-id='{planned_show.item}']")).to_have_attribute("data-state", "on_air", timeout=SECOND)
+    expect(page.locator("[data-episode-status] .badge")).to_have_text(zh(planned_show.app, "On air"))
+    db.session.expire_all()
+    assert db.session.get(Episode, planned_show.id).status is EpisodeStatus.LIVE
+    assert db.session.get(RundownItem, planned_show.item).state.value == "on_air"
+    expect(page.locator(".notice-warning, .notice-error")).to_have_count(0)  # the take followed the start's version
+
+
+def test_after_the_end_the_console_says_so_and_offers_no_on_air_action(page, login, show):
+    show.act(0, "standby")
+    open_console(page, login, show)
+    page.locator("[data-episode-action='end']").click()
+    page.click("[data-dialog-confirm]")
+    banner = page.locator("[data-ended-banner]")
+    expect(banner).to_be_visible(timeout=SECOND)
+    expect(banner).to_contain_text(zh(show.app, "The show has ended."))
+    expect(page.locator("[data-stage-action='take']")).to_be_hidden()
+    expect(page.locator(".console-bar [data-screen='clear']")).to_be_disabled()
+    page.keyboard.press("Space")
+    expect(page.locator(".notice").first).to_have_text(
+        re.compile(re.escape(zh(show.app, "The show has ended: on-air actions are switched off."))), timeout=SECOND)
+    assert show.states()[0] != "on_air"
+    expect(page.locator("dialog[data-dialog]")).to_be_hidden()  # no question to start a show that is over
+
+
+def test_rows_are_back_timed_from_the_scheduled_end_with_the_over_under_so_far(page, login, show):
+    """Planned 8:00 each; scheduled end 21:00:00 Beijing time. The fourth is held, so it takes no
+    time: the fifth starts 20:52:00, the third 20:44:00, the second 20:36:00, the first 20:28:00.
+    The first ran 8:20 (+00:20 so far), the second 7:20 (−00:40, so −00:20 so far)."""
+    episode = db.session.get(Episode, show.id)
+    episode.scheduled_end = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    now = utcnow()
+    rows = [db.session.get(RundownItem, item) for item in show.items]
+    for item, seconds in ((rows[0], 500), (rows[1], 440)):
+        item.state, item.actual_seconds = ItemState.DONE, seconds
+        item.started_at, item.ended_at = now - timedelta(seconds=seconds + 60), now - timedelta(seconds=60)
+    db.session.commit()
+    show.act(3, "hold")  # a change through the API: the state pushed from now on is all of the above
+    open_console(page, login, show)
+
+    starts = page.locator("tbody[data-rundown-body] [data-cell='start']")
+    expect(starts).to_have_text(["20:28:00", "20:36:00", "20:44:00", "—", "20:52:00"])
+    overs = page.locator("tbody[data-rundown-body] [data-cell='over']")
+    expect(overs).to_have_text(["+00:20", "−00:20", "", "", ""])
+    expect(overs.nth(0)).to_have_class(re.compile(r"\bis-over\b"))
+    expect(overs.nth(1)).to_have_class(re.compile(r"\bis-under\b"))
+    # The case on air counts live: s seconds into its 8:00, the total so far is −00:20 + (s − 8:00).
+    show.act(2, "standby")
+    show.act(2, "take")
+    expect(overs.nth(2)).to_have_text(re.compile(r"^−08:[012]\d$"), timeout=2 * SECOND)
+    # The scheduled end is long past (the test's clock is after 2026-12-04 21:00 or before it).
+    expect(page.locator("[data-clock='countdown']")).to_have_text(re.compile(r"^\+?[\d:]+$"))
+
+
+def test_the_countdown_to_the_scheduled_end_and_the_timer_link(page, login, show):
+    episode = db.session.get(Episode, show.id)
+    episode.scheduled_end = utcnow() + timedelta(minutes=30)
+    db.session.commit()
+    open_console(page, login, show)
+    expect(page.locator("[data-clock='countdown']")).to_have_text(re.compile(r"^(30:00|29:[45]\d)$"))
+    link = page.locator(".previews a[data-preview='timer']")
+    expect(link).to_have_attribute("href", f"/display/{show.id}?layout=timer")
+    expect(link).to_have_text(zh(show.app, "Presenter timer"))
