@@ -157,7 +157,11 @@ export function createApi(store, notify) {
       return result;
     }),
     /** Standby on air and the next queued case to standby, in one step. */
-    takeNext: () => enqueue((version) => change("/rundown/take-next", {}, version)),
+    takeNext: () => enqueue((version) => {
+      if (store.inState("standby")) return change("/rundown/take-next", {}, version);
+      notify(t("nothing_on_standby"), "info");
+      return null;
+    }),
     setPlanned: (itemId, seconds) => enqueue((version) =>
       change(`/rundown/${itemId}`, { planned_seconds: seconds }, version, { method: "PATCH" })),
     start: () => episodeChange("start"),

@@ -35,7 +35,8 @@ export function createGraphicView(store, api, notify, focusTable) {
   function describe(strap) {
     if (!strap || strap.kind === "none") return "";
     if (strap.kind === "case") {
-      const item = store.inState("on_air");
+      // On program it is the item it went up with; cued, the case on air now.
+      const item = (strap.item_id && store.item(strap.item_id)) || store.inState("on_air");
       return t("strap_case", { title: item ? `${item.kind === "followup" ? t("followup_tag") : item.case.ref} ${item.case.title}` : "—" });
     }
     const commitment = store.commitment(strap.id);

@@ -53,34 +53,41 @@ function renderEpisode(store) {
  * (the server would refuse it too); before the start it asks whether to start the show now.
  */
 export function createTakes(store, api, notify) {
-  async function ready() {
-    const status = store.live.episode.status;
-    if (status === "ended") {
-      notify(t("show_ended"), "info");
-      return false;
-    }
-    if (status !== "planned") return true;
+  /** Before the start, ask; resolves true once the start is on its way (the take follows it). */
+  async function startFirst() {
     const yes = await confirmDialog({ heading: t("ask_start_title"), text: t("ask_start_body"),
       confirm: t("ask_start_confirm"), danger: false });
     if (yes) api.start();
     return yes;
   }
 
+  /** Run `go` now on a live show; after the end say no; before the start ask first. */
+  async function whenLive(go, hasSomething) {
+    const status = store.live.episode.status;
+    if (status === "ended") {
+      notify(t("show_ended"), "info");
+    } else if (status !== "planned") {
+      go(); // the item is chosen when the action runs, after any action still in flight
+    } else if (hasSomething() && await startFirst()) {
+      go();
+    }
+  }
+
   return {
     /** Take the item `pick()` chooses (the standby case when none is given). */
-    async take(pick = () => store.inState("standby"), missing = t("nothing_on_standby")) {
-      if (!pick()) {
-        notify(missing, "info");
-        return;
-      }
-      if (await ready()) api.act("take", pick, missing);
+    take(pick = () => store.inState("standby"), missing = t("nothing_on_standby")) {
+      const has = () => {
+        if (!pick()) notify(missing, "info");
+        return Boolean(pick());
+      };
+      return whenLive(() => api.act("take", pick, missing), has);
     },
-    async takeNext() {
-      if (!store.inState("standby")) {
-        notify(t("nothing_on_standby"), "info");
-        return;
-      }
-      if (await ready()) api.takeNext();
+    takeNext() {
+      const has = () => {
+        if (!store.inState("standby")) notify(t("nothing_on_standby"), "info");
+        return Boolean(store.inState("standby"));
+      };
+      return whenLive(() => api.takeNext(), has);
     },
   };
 }
