@@ -78,7 +78,7 @@ def test_producer_or_supervisor_adds_a_block_at_the_end(api, desk, role):
     assert [i["kind"] for i in rundown["items"]] == ["case", "followup"]
     assert rundown["items"][1]["position"] == 1 and rundown["items"][1]["planned_seconds"] == 300
     event = db.session.scalars(select(RundownEvent).order_by(RundownEvent.id.desc())).first()
-    assert event.action == "add" and event.after[str(item["id"])]["commitment_ids"] == desk["ids"]
+    assert event.action == "add" and event.after["items"][str(item["id"])]["commitment_ids"] == desk["ids"]
 
 
 def test_a_department_may_not_add_a_block(api, desk):
@@ -155,7 +155,8 @@ def test_a_case_item_keeps_its_shape(socket_client, desk):
     assert state["on_air"]["kind"] == "case"
     assert set(state["on_air"]["case"]) == {"id", "ref", "title", "summary", "location", "departments"}
     entry = state["queue"][0]
-    assert set(entry) == {"item_id", "kind", "state", "position", "planned_seconds", "case"}
+    assert set(entry) == {"item_id", "kind", "state", "position", "planned_seconds", "actual_seconds",
+                          "started_at", "ended_at", "case"}
     assert entry["kind"] == "case" and set(entry["case"]) == {"id", "ref", "title"}
 
 

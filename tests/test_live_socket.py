@@ -82,7 +82,10 @@ def test_every_change_sends_a_newer_state(socket_client, show):
     later = states(client)
     assert [s["version"] for s in later] == [first["version"] + 2, first["version"] + 3, first["version"] + 4]
     assert later[0]["standby"]["item_id"] == items[1]
-    assert later[1]["graphic"] == {"kind": "case", "id": None}
+    graphic = later[1]["graphic"]
+    assert {key: graphic[key] for key in ("kind", "id", "item_id", "out_at", "preview")} == {
+        "kind": "case", "id": None, "item_id": items[0], "out_at": None, "preview": None}
+    assert graphic["taken_at"]
     assert later[2]["screen"] == {"cleared": True}
 
 
@@ -98,7 +101,9 @@ def test_a_commitment_recorded_on_air_reaches_the_display(socket_client, show):
     [state] = states(client)
     assert state["commitments"] == [{
         "id": response.get_json()["id"], "case_id": cases[0], "department": "市住建局", "official_name": "李建国",
-        "official_title": "局长", "content": "年底前打通幸福路", "deadline": "2027-01-31"}]
+        "official_title": "局长", "content": "年底前打通幸福路", "deadline": "2027-01-31", "quote": "",
+        "spoken_at": state["commitments"][0]["spoken_at"]}]
+    assert state["commitments"][0]["spoken_at"]
 
 
 def test_resync_answers_with_the_latest_state(socket_client, show):

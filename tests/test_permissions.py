@@ -64,6 +64,11 @@ API = {
     "GET /api/v1/episodes/<int:episode_id>/rundown/log": {"producer", "supervisor"},
     "POST /api/v1/episodes/<int:episode_id>/screen": PRODUCER,
     "POST /api/v1/episodes/<int:episode_id>/graphic": PRODUCER,
+    "POST /api/v1/episodes/<int:episode_id>/graphic/preview": PRODUCER,
+    "POST /api/v1/episodes/<int:episode_id>/graphic/take": PRODUCER,
+    "POST /api/v1/episodes/<int:episode_id>/graphic/out": PRODUCER,
+    "POST /api/v1/episodes/<int:episode_id>/rundown/take-next": PRODUCER,
+    "PATCH /api/v1/episodes/<int:episode_id>/rundown/<int:item_id>": PRODUCER,
     "POST /api/v1/commitments": PRODUCER,
     "GET /api/v1/commitments/officials": PRODUCER,
     "GET /api/v1/commitments": FOLLOW_UP,  # departments: their own only

@@ -200,8 +200,8 @@ def test_every_action_is_logged_with_who_before_and_after(show, make):
     assert [e["action"] for e in log] == ["add", "add", "add", "take", "undo"]
     take = log[3]
     assert take["actor_id"] == producer.user.id
-    assert take["before"][str(first)]["state"] == "queued"
-    assert take["after"][str(first)]["state"] == "on_air"
+    assert take["before"]["items"][str(first)]["state"] == "queued"
+    assert take["after"]["items"][str(first)]["state"] == "on_air"
     assert log[4]["reverts_event_id"] == take["id"]
     assert [e["version"] for e in log] == [1, 2, 3, 4, 5]
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from tracker.errors import ConflictError
 from tracker.extensions import db
 from tracker.models import Episode, ItemState, RundownEvent
+from tracker.episodes.changes import items_of
 from tracker.rundown import service, undo
 from tracker.rundown.states import ACTIONS
 
@@ -114,7 +115,7 @@ def test_random_action_sequences_keep_the_invariants(property_app):
             if not hasattr(self, "episode_id"):
                 return
             assert self.current_version() == self.version
-            rows = service.items_of(self.episode_id)
+            rows = items_of(self.episode_id)
             assert [row.id for row in rows] == self.items
             assert [row.position for row in rows] == list(range(len(rows)))
             assert {row.id: row.state.value for row in rows} == self.states

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..api import api_blueprint, page_of
 from ..departments.service import get_by_code
 from ..permissions import allow
-from ..realtime import publish_state
+from ..realtime import publish
 from . import lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
@@ -29,7 +29,7 @@ REFUSED = "409 `transition_not_allowed`: the commitment's state does not allow i
 @blp.response(201, CommitmentOut)
 def record_commitment(data: dict):
     commitment, change = service.record(data, current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return commitment
 
 

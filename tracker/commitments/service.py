@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from ..errors import InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Case, Commitment, CommitmentEvent, Department, User, utcnow
-from ..rundown.service import Change, claim_version, get_episode, log
+from ..models import Case, Commitment, CommitmentEvent, Department, User
+from ..episodes.changes import Change, episode_change, get_episode
 from .vague import vague_reason
 
 
@@ -24,22 +24,21 @@ def record(data: dict, actor: User | None) -> tuple[Commitment, Change]:
     if department.id not in {link.department_id for link in case.department_links}:
         raise InvalidError("This department is not responsible for the case.",
                            fields={"department_code": ["Not one of the case's departments."]})
-    version = claim_version(episode.id, None)
-    deadline: date = data["deadline"]
-    content = data["content"].strip()
-    commitment = Commitment(
-        episode_id=episode.id, case_id=case.id, department_id=department.id,
-        official_name=data["official_name"].strip(), official_title=data["official_title"].strip(),
-        content=content, vague_reason=vague_reason(content)[:200], quote=(data.get("quote") or "").strip(), deadline=deadline,
-        original_deadline=deadline, spoken_at=data.get("spoken_at") or utcnow(),
-        created_by_id=actor.id if actor else None)
-    db.session.add(commitment)
-    db.session.flush()
-    db.session.add(CommitmentEvent(commitment_id=commitment.id, actor_id=commitment.created_by_id,
-                                   action="committed", before=None, after=timeline_view(commitment)))
-    log(episode.id, version, "commitment", actor, {}, {"commitment_id": commitment.id})
-    db.session.commit()
-    return commitment, Change(episode.id, version)
+    with episode_change(episode.id, None, actor, "commitment", after_end=True) as change:
+        deadline: date = data["deadline"]
+        content = data["content"].strip()
+        commitment = Commitment(
+            episode_id=episode.id, case_id=case.id, department_id=department.id,
+            official_name=data["official_name"].strip(), official_title=data["official_title"].strip(),
+            content=content, vague_reason=vague_reason(content)[:200], quote=(data.get("quote") or "").strip(),
+            deadline=deadline, original_deadline=deadline, spoken_at=data.get("spoken_at") or change.now,
+            created_by_id=actor.id if actor else None)
+        db.session.add(commitment)
+        db.session.flush()
+        db.session.add(CommitmentEvent(commitment_id=commitment.id, actor_id=commitment.created_by_id,
+                                       action="committed", before=None, after=timeline_view(commitment)))
+        change.log({}, {"commitment_id": commitment.id})
+    return commitment, change.result
 
 
 def timeline_view(commitment: Commitment) -> dict:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..errors import ForbiddenError
 from ..live.display_tokens import display_token_valid
 from ..permissions import ANYONE, allow
-from ..rundown.service import get_episode
+from ..episodes.changes import get_episode
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 

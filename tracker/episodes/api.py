@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from ..api import api_blueprint
 from ..permissions import allow
-from ..realtime import publish_state
-from ..rundown.service import get_episode
+from ..realtime import publish
+from .changes import get_episode
 from . import service
 from .schemas import EpisodeIn, EpisodeOut, EpisodePatch, EpisodeQuery
 
@@ -49,7 +49,7 @@ def update_episode(changes: dict, episode_id: int):
 @blp.response(200, EpisodeOut, description="the episode, now live")
 def start_episode(episode_id: int):
     change = service.start_episode(episode_id, current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return get_episode(episode_id)
 
 
@@ -58,5 +58,5 @@ def start_episode(episode_id: int):
 @blp.response(200, EpisodeOut, description="the episode, now ended")
 def end_episode(episode_id: int):
     change = service.end_episode(episode_id, current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return get_episode(episode_id)

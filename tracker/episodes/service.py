@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from ..errors import ConflictError
 from ..extensions import db
-from ..models import Episode, EpisodeStatus, ItemState, RundownItem, User, utcnow
-from ..rundown.service import Change, leave_air, claim_version, get_episode, items_of, log, snapshot
+from ..models import Episode, EpisodeStatus, ItemState, RundownItem, User
+from .changes import Change, episode_change, leave_air, take_out_strap
 
 
 def next_number() -> int:
@@ -46,35 +46,33 @@ def list_episodes(status: str | None = None) -> list[Episode]:
 
 def start_episode(episode_id: int, actor: User | None) -> Change:
     """planned → live."""
-    episode = get_episode(episode_id)
-    if episode.status is not EpisodeStatus.PLANNED:
-        raise ConflictError(f"Only a planned episode can start; this one is {episode.status.value}.",
-                            code="episode_not_planned")
-    version = claim_version(episode_id, None)
-    episode = get_episode(episode_id)
-    episode.status, episode.started_at = EpisodeStatus.LIVE, utcnow()
-    log(episode_id, version, "start", actor, {"status": "planned"}, {"status": "live"})
-    db.session.commit()
-    return Change(episode_id, version)
+    with episode_change(episode_id, None, actor, "start", after_end=True) as change:
+        episode = change.episode
+        if episode.status is not EpisodeStatus.PLANNED:
+            raise ConflictError(f"Only a planned episode can start; this one is {episode.status.value}.",
+                                code="episode_not_planned")
+        episode.status, episode.started_at = EpisodeStatus.LIVE, change.now
+        change.log({"status": "planned"}, {"status": "live"})
+    return change.result
 
 
 def end_episode(episode_id: int, actor: User | None) -> Change:
-    """live → ended; the item on air, if any, is done."""
-    episode = get_episode(episode_id)
-    if episode.status is not EpisodeStatus.LIVE:
-        raise ConflictError(f"Only a live episode can end; this one is {episode.status.value}.",
-                            code="episode_not_live")
-    version = claim_version(episode_id, None)
-    episode, now = get_episode(episode_id), utcnow()
-    items = items_of(episode_id)
-    before = snapshot(items)
-    for item in items:
-        if item.state is ItemState.ON_AIR:
-            leave_air(item, now, ItemState.DONE)
-    episode.status, episode.ended_at, episode.screen_cleared = EpisodeStatus.ENDED, now, False
-    log(episode_id, version, "end", actor, before, snapshot(items))
-    db.session.commit()
-    return Change(episode_id, version)
+    """live → ended: the item on air is done, the one on standby back in the queue, no strap on
+    program or preview, the screen not cleared. Nothing can be undone after."""
+    with episode_change(episode_id, None, actor, "end", after_end=True) as change:
+        episode = change.episode
+        if episode.status is not EpisodeStatus.LIVE:
+            raise ConflictError(f"Only a live episode can end; this one is {episode.status.value}.",
+                                code="episode_not_live")
+        for item in change.items():
+            if item.state is ItemState.ON_AIR:
+                leave_air(item, change.now, ItemState.DONE)
+            elif item.state is ItemState.STANDBY:
+                item.state = ItemState.QUEUED
+        take_out_strap(episode)
+        episode.preview_kind = episode.preview_id = None
+        episode.status, episode.ended_at, episode.screen_cleared = EpisodeStatus.ENDED, change.now, False
+    return change.result
 
 
 def on_air_item(episode_id: int) -> RundownItem | None:

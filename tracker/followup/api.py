@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..api import api_blueprint
 from ..permissions import allow
-from ..realtime import publish_state
+from ..realtime import publish
 from ..rundown.api import answer_with_rundown
 from ..rundown.schemas import FollowupIn, ItemOut
 from . import service
@@ -28,5 +28,5 @@ def add_followup(data: dict, episode_id: int):
     """
     item, change = service.add_followup(episode_id, data["commitment_ids"], data.get("title"),
                                         data.get("planned_seconds"), current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return item

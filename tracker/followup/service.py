@@ -17,7 +17,8 @@ from ..errors import InvalidError
 from ..extensions import db
 from ..models import (Commitment, CommitmentEvent, CommitmentStatus, Episode, EpisodeStatus, ItemKind, ItemState,
                       RundownFollowup, RundownItem, Satisfaction, User)
-from ..rundown.service import Change, claim_version, get_episode, log, refuse, snapshot
+from ..episodes.changes import Change, episode_change, get_episode
+from ..rundown.service import next_position
 
 DEFAULT_TITLE = "回头看"
 TITLE_MAX = 200
@@ -32,25 +33,21 @@ def add_followup(episode_id: int, commitment_ids: list[int], title: str | None, 
     422 (nothing changes) for no commitment, an unknown one, or one named twice; 409 for an
     episode that has ended.
     """
-    episode = get_episode(episode_id)
-    if episode.status is EpisodeStatus.ENDED:
-        refuse("This episode has ended; its running order is closed.", "episode_ended")
+    get_episode(episode_id)
     ids = _checked_ids(commitment_ids)
     heading = (title or "").strip() or DEFAULT_TITLE
     if len(heading) > TITLE_MAX:
         raise InvalidError("Some fields are missing or invalid.", fields={"title": [f"At most {TITLE_MAX} characters."]})
-    version = claim_version(episode_id, None)
-    position = db.session.scalar(select(func.count(RundownItem.id)).where(RundownItem.episode_id == episode_id))
-    item = RundownItem(episode_id=episode_id, kind=ItemKind.FOLLOWUP, case_id=None, title=heading,
-                       position=position or 0, planned_seconds=planned_seconds, state=ItemState.QUEUED)
-    item.followups = [RundownFollowup(commitment_id=cid, position=index) for index, cid in enumerate(ids)]
-    db.session.add(item)
-    db.session.flush()
-    after = snapshot([item])
-    after[str(item.id)].update(kind=ItemKind.FOLLOWUP.value, title=heading, commitment_ids=ids)
-    log(episode_id, version, "add", actor, {}, after, item.id)
-    db.session.commit()
-    return item, Change(episode_id, version)
+    with episode_change(episode_id, None, actor, "add") as change:
+        item = RundownItem(episode_id=episode_id, kind=ItemKind.FOLLOWUP, case_id=None, title=heading,
+                           position=next_position(episode_id), planned_seconds=planned_seconds,
+                           state=ItemState.QUEUED)
+        item.followups = [RundownFollowup(commitment_id=cid, position=index) for index, cid in enumerate(ids)]
+        db.session.add(item)
+        db.session.flush()
+        change.item_id = item.id
+        change.item_notes[str(item.id)] = {"kind": ItemKind.FOLLOWUP.value, "title": heading, "commitment_ids": ids}
+    return item, change.result
 
 
 def _checked_ids(commitment_ids: list[int] | None) -> list[int]:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..errors import AppError
 from ..permissions import allow
-from ..realtime import publish_state
+from ..realtime import publish
 from . import service
 
 bp = Blueprint("followup", __name__, url_prefix="/oversight/followup")
@@ -38,7 +38,7 @@ def add():
         except AppError as error:
             errors["form"] = _reason(error)
         else:
-            publish_state(change.episode_id)
+            publish(change)
             flash(_("A follow-up block “%(title)s” with %(count)s commitments was added to the running order.",
                     title=item.title, count=len(picked)), "success")
             return redirect(url_for(".index"))

@@ -55,7 +55,14 @@ def _featured(item: RundownItem | None, progress: dict[int, dict]) -> dict | Non
 def _commitment(commitment: Commitment) -> dict:
     return {"id": commitment.id, "case_id": commitment.case_id, "department": commitment.department.name,
             "official_name": commitment.official_name, "official_title": commitment.official_title,
-            "content": commitment.content, "deadline": commitment.deadline.isoformat()}
+            "content": commitment.content, "deadline": commitment.deadline.isoformat(), "quote": commitment.quote,
+            "spoken_at": _iso(commitment.spoken_at)}
+
+
+def _graphic(episode: Episode) -> dict:
+    preview = {"kind": episode.preview_kind, "id": episode.preview_id} if episode.preview_kind else None
+    return {"kind": episode.graphic_kind, "id": episode.graphic_id, "item_id": episode.graphic_item_id,
+            "taken_at": _iso(episode.graphic_taken_at), "out_at": _iso(episode.graphic_out_at), "preview": preview}
 
 
 def _episode(episode: Episode) -> dict:
@@ -83,7 +90,7 @@ def build_state(episode_id: int) -> dict:
                  .options(selectinload(Commitment.department), selectinload(Commitment.case)))
         .order_by(RundownItem.position, RundownItem.id).execution_options(**fresh)))
     commitments = list(db.session.scalars(
-        select(Commitment).where(Commitment.episode_id == episode_id)
+        select(Commitment).where(Commitment.episode_id == episode_id, Commitment.withdrawn_at.is_(None))
         .options(selectinload(Commitment.department)).order_by(Commitment.id).execution_options(**fresh)))
     in_state = {state: next((i for i in items if i.state is state), None) for state in (ItemState.ON_AIR, ItemState.STANDBY)}
     # Only a block on air or on standby shows its commitments' progress: one query, or none.
@@ -95,10 +102,11 @@ def build_state(episode_id: int) -> dict:
         "on_air": _featured(in_state[ItemState.ON_AIR], progress),
         "standby": _featured(in_state[ItemState.STANDBY], progress),
         "queue": [{"item_id": i.id, "kind": i.kind.value, "state": i.state.value, "position": i.position,
-                   "planned_seconds": i.planned_seconds, "case": _brief(i),
+                   "planned_seconds": i.planned_seconds, "actual_seconds": i.actual_seconds,
+                   "started_at": _iso(i.started_at), "ended_at": _iso(i.ended_at), "case": _brief(i),
                    **({"followup_count": len(i.followups)} if i.case_id is None else {})} for i in items],
         "commitments": [_commitment(c) for c in commitments],
         "poll": None,
-        "graphic": {"kind": episode.graphic_kind, "id": episode.graphic_id},
+        "graphic": _graphic(episode),
         "screen": {"cleared": episode.screen_cleared},
     }

@@ -61,6 +61,9 @@ class Commitment(db.Model):
     claimed_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Recorded by mistake during the show and withdrawn: kept for the internal timeline, never
+    # public, never on a display, never in a department's lists.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -36,6 +36,14 @@ class Episode(db.Model):
     # "none". Nothing reaches air unless a producer put it there.
     graphic_kind: Mapped[str] = mapped_column(String(20), default="none")
     graphic_id: Mapped[int | None] = mapped_column(Integer)
+    # The rundown item the strap on program belongs to; it goes out when another item goes on air.
+    graphic_item_id: Mapped[int | None] = mapped_column(Integer)
+    graphic_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Auto-out: the strap leaves program by itself at this moment.
+    graphic_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The strap cued to preview (not on air): "case", "commitment", "quote", or None.
+    preview_kind: Mapped[str | None] = mapped_column(String(20))
+    preview_id: Mapped[int | None] = mapped_column(Integer)
     # "Clear screen": every display shows the neutral standby frame until resumed.
     screen_cleared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

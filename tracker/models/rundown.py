@@ -83,7 +83,7 @@ class RundownFollowup(db.Model):
 
 
 class RundownEvent(db.Model):
-    """One running-order action: who, what, when, and the running order before and after.
+    """One change to what an episode shows: who, what, when, and what it showed before and after.
 
     Append-only: nothing updates or deletes a row. An undo is a new event that names the
     event it reverts.

@@ -16,17 +16,20 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..models import RundownEvent
 from ..permissions import allow
-from ..realtime import publish_state
-from . import screen, service, undo
-from .schemas import EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, RundownOut, ScreenIn, VersionIn
+from ..episodes.changes import Change, get_episode, items_of
+from ..realtime import publish
+from . import graphics, service, undo
+from .descriptions import describe
+from .schemas import (EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, PlanIn, PreviewIn, RundownOut, ScreenIn, TakeIn,
+                      UndoOut, VersionIn)
 from .states import ACTIONS
 
 blp = api_blueprint("rundown_api", __name__, "/episodes", description="Running orders")
 
 
 def rundown_of(episode_id: int) -> dict:
-    version = service.get_episode(episode_id).version
-    return {"version": version, "items": service.items_of(episode_id, with_cases=True)}
+    version = get_episode(episode_id).version
+    return {"version": version, "items": items_of(episode_id, with_cases=True)}
 
 
 def answer_with_rundown(view):
@@ -42,8 +45,8 @@ def answer_with_rundown(view):
     return wrapped
 
 
-def changed(change: service.Change) -> dict:
-    publish_state(change.episode_id)
+def changed(change: Change) -> dict:
+    publish(change)
     return rundown_of(change.episode_id)
 
 
@@ -61,7 +64,7 @@ def get_rundown(episode_id: int):
 @answer_with_rundown
 def add_item(data: dict, episode_id: int):
     item, change = service.add_item(episode_id, data["case_id"], data.get("planned_seconds"), current_user)
-    publish_state(change.episode_id)
+    publish(change)
     return item
 
 
@@ -93,13 +96,54 @@ def remove_item(data: dict, episode_id: int, item_id: int):
     return changed(service.remove_item(episode_id, item_id, data.get("version"), current_user))
 
 
-@blp.route("/<int:episode_id>/rundown/undo", methods=["POST"])
+@blp.route("/<int:episode_id>/rundown/<int:item_id>", methods=["PATCH"])
+@allow("producer")
+@blp.arguments(PlanIn)
+@blp.response(200, RundownOut)
+@answer_with_rundown
+def plan_item(data: dict, episode_id: int, item_id: int):
+    """Set an item's planned time, for the console's back-timing."""
+    return changed(service.plan_item(episode_id, item_id, data["planned_seconds"], data.get("version"), current_user))
+
+
+@blp.route("/<int:episode_id>/rundown/take-next", methods=["POST"])
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
+@answer_with_rundown
+def take_next(data: dict, episode_id: int):
+    """Take next: the standby item goes on air (the one on air before is done), and the next
+    queued item after it goes to standby. One key on the console, one button on a Stream Deck."""
+    return changed(service.take_next(episode_id, data.get("version"), current_user))
+
+
+@blp.route("/<int:episode_id>/rundown/undo", methods=["POST"])
+@allow("producer")
+@blp.arguments(VersionIn)
+@blp.response(200, UndoOut)
+@blp.alt_response(409, description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
+                                   "changes); `stale_version`; with the running order")
 @answer_with_rundown
 def undo_last(data: dict, episode_id: int):
-    return changed(undo.undo_last(episode_id, data.get("version"), current_user))
+    """Undo the episode's last on-air action, of any kind, as a new version.
+
+    Undone: running-order moves (take, take-next, standby, done, skip, hold, requeue, move), a
+    strap put on program or taken out, clear screen and resume. The parts of what the episode
+    showed that the action changed (running order, strap on program, strap on preview, screen)
+    go back to what they were before it; each further undo reverts one more action.
+
+    Looked past, not undone: commitments recorded or corrected (they are data, with their own
+    correction path: `PATCH /commitments/{id}`), a strap cued to preview (not on air), an
+    automatic strap out, a planned time, the start. Never crossed: an item added or removed, a
+    commitment withdrawn, the end — undo is refused with 409 `episode_ended` once the episode has
+    ended. Seconds on air count real time only: an item taken off air by an undo keeps the
+    seconds it really had, one put back resumes with its seconds and a new `started_at`.
+    """
+    change = undo.undo_last(episode_id, data.get("version"), current_user)
+    answer = changed(change)
+    return {**answer, "undone": {"action": change.undone["action"], "item_id": change.undone["item_id"],
+                                 "description": describe(change.undone["event_id"])}}
 
 
 @blp.route("/<int:episode_id>/screen", methods=["POST"])
@@ -108,23 +152,59 @@ def undo_last(data: dict, episode_id: int):
 @blp.response(200, RundownOut)
 @answer_with_rundown
 def set_screen(data: dict, episode_id: int):
-    return changed(screen.set_screen_cleared(episode_id, data["cleared"], data.get("version"), current_user))
+    return changed(graphics.set_screen_cleared(episode_id, data["cleared"], data.get("version"), current_user))
 
 
 @blp.route("/<int:episode_id>/graphic", methods=["POST"])
 @allow("producer")
 @blp.arguments(GraphicIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(422, description="unknown kind; a commitment not of this episode or withdrawn; a quote where "
+                                   "the commitment has none")
 @answer_with_rundown
 def set_graphic(data: dict, episode_id: int):
-    return changed(screen.set_graphic(episode_id, data["kind"], data.get("id"), data.get("version"), current_user))
+    """Put a strap straight on program (`kind: none` takes it out), skipping the preview."""
+    return changed(graphics.set_graphic(episode_id, data["kind"], data.get("id"), data.get("version"), current_user,
+                                        data.get("auto_out_seconds")))
+
+
+@blp.route("/<int:episode_id>/graphic/preview", methods=["POST"])
+@allow("producer")
+@blp.arguments(PreviewIn)
+@blp.response(200, RundownOut)
+@answer_with_rundown
+def cue_graphic(data: dict, episode_id: int):
+    """Cue a strap to preview: the `?mode=preview` display shows it, program does not. Not undoable."""
+    return changed(graphics.cue_preview(episode_id, data["kind"], data.get("id"), data.get("version"), current_user))
+
+
+@blp.route("/<int:episode_id>/graphic/take", methods=["POST"])
+@allow("producer")
+@blp.arguments(TakeIn)
+@blp.response(200, RundownOut)
+@blp.alt_response(409, description="`nothing_cued`: the preview is empty; with the running order")
+@answer_with_rundown
+def take_graphic(data: dict, episode_id: int):
+    """The strap on preview goes to program (on air); the preview is empty after."""
+    return changed(graphics.take_preview(episode_id, data.get("version"), current_user, data.get("auto_out_seconds")))
+
+
+@blp.route("/<int:episode_id>/graphic/out", methods=["POST"])
+@allow("producer")
+@blp.arguments(VersionIn)
+@blp.response(200, RundownOut)
+@blp.alt_response(409, description="`nothing_on_program`: no strap is on air; with the running order")
+@answer_with_rundown
+def take_graphic_out(data: dict, episode_id: int):
+    """The strap on program goes out."""
+    return changed(graphics.take_out(episode_id, data.get("version"), current_user))
 
 
 @blp.route("/<int:episode_id>/rundown/log", methods=["GET"])
 @allow("producer", "supervisor")
 @blp.response(200, EventOut(many=True), description="every action, oldest first")
 def rundown_log(episode_id: int):
-    service.get_episode(episode_id)
+    get_episode(episode_id)
     return db.session.scalars(select(RundownEvent).where(RundownEvent.episode_id == episode_id)
                               .order_by(RundownEvent.id))
 

@@ -74,9 +74,46 @@ class ScreenIn(VersionIn):
     cleared = fields.Boolean(required=True)
 
 
+AUTO_OUT_DOC = ("take the strap out by itself this many seconds after it went on air (the displays hide it "
+               "then by the server clock, and the server records the out); leave out to keep it up")
+STRAP_KINDS = ["case", "commitment", "quote", "none"]
+STRAP_DOC = ("`case`: the item on air; `commitment`: one commitment of this episode (`id`); `quote`: that "
+             "commitment's verbatim quote (422 if it has none); `none`: no strap")
+
+
 class GraphicIn(VersionIn):
-    kind = fields.String(required=True, validate=validate.OneOf(["case", "commitment", "none"]))
-    id = fields.Integer(allow_none=True, metadata={"description": "the commitment, for kind=commitment"})
+    kind = fields.String(required=True, validate=validate.OneOf(STRAP_KINDS), metadata={"description": STRAP_DOC})
+    id = fields.Integer(allow_none=True, metadata={"description": "the commitment, for kind=commitment|quote"})
+    auto_out_seconds = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3600),
+                                      metadata={"description": AUTO_OUT_DOC})
+
+
+class PreviewIn(VersionIn):
+    kind = fields.String(required=True, validate=validate.OneOf(STRAP_KINDS),
+                         metadata={"description": STRAP_DOC + "; `none` empties the preview"})
+    id = fields.Integer(allow_none=True, metadata={"description": "the commitment, for kind=commitment|quote"})
+
+
+class TakeIn(VersionIn):
+    auto_out_seconds = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=3600),
+                                      metadata={"description": AUTO_OUT_DOC})
+
+
+class PlanIn(VersionIn):
+    planned_seconds = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=0, max=6 * 3600),
+                                     metadata={"description": "the item's planned time in seconds; null: none"})
+
+
+class UndoneOut(Schema):
+    action = fields.String(metadata={"description": "the action reverted, as in the log: `take`, `take_next`, "
+                                                    "`graphic`, `graphic_take`, `screen_clear`, …"})
+    item_id = fields.Integer(allow_none=True)
+    description = fields.String(metadata={"description": "what was undone, in the request's language, e.g. "
+                                                         "“字幕条 刘敏 副局长”, “上播 SY-2026-0042”"})
+
+
+class UndoOut(RundownOut):
+    undone = fields.Nested(UndoneOut)
 
 
 class EventOut(Schema):

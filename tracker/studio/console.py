@@ -14,7 +14,7 @@ from ..episodes import service
 from ..errors import AppError
 from ..models import Episode
 from ..permissions import allow
-from ..rundown.service import get_episode
+from ..episodes.changes import get_episode
 from .console_data import allowed_actions, episodes_with_item_counts, first_frame
 from .console_messages import ACTION_LABELS, STATE_LABELS, console_messages
 from .forms import EpisodeForm, form_data_of

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..live.state import build_state
 from ..models import Episode, RundownItem
 from ..rundown.schemas import RundownOut
-from ..rundown.service import get_episode, items_of
+from ..episodes.changes import get_episode, items_of
 from ..rundown.states import MOVES
 
 
