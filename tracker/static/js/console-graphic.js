@@ -87,8 +87,17 @@ export function createGraphicView(store, api, notify, focusTable) {
     setText(count, String(commitments.length));
   }
 
-  function render() {
+  let lastNow = null;
+  /** The strap on program, as the displays show it: gone once its auto-out time has passed. */
+  function onProgram() {
     const graphic = store.graphic();
+    const outAt = epoch(graphic.out_at);
+    const expired = outAt && lastNow != null && lastNow >= outAt;
+    return expired ? { ...graphic, kind: "none", id: null, out_at: null } : graphic;
+  }
+
+  function render() {
+    const graphic = onProgram();
     const ended = store.ended;
     setText(bus("preview").querySelector("[data-strap-text]"), describe(graphic.preview) || t("strap_nothing_cued"));
     setText(bus("program").querySelector("[data-strap-text]"), describe(graphic) || t("strap_nothing_on_air"));
@@ -104,11 +113,12 @@ export function createGraphicView(store, api, notify, focusTable) {
     tick(Date.now(), { fromRender: true });
   }
 
-  let lastNow = null;
   /** The auto-out countdown, on the server's clock (called by the clocks' tick). */
   function tick(now, { fromRender = false } = {}) {
+    const wasOn = onProgram().kind !== "none";
     if (!fromRender) lastNow = now;
-    const graphic = store.graphic();
+    const graphic = onProgram();
+    if (wasOn && graphic.kind === "none") render(); // the auto-out time has come
     const outAt = graphic.kind !== "none" ? epoch(graphic.out_at) : null;
     const left = outAt && lastNow ? Math.max(0, Math.ceil((outAt - lastNow) / 1000)) : null;
     setText(countdown, left == null ? "" : t("strap_out_in", { n: left }));
@@ -143,7 +153,7 @@ export function createGraphicView(store, api, notify, focusTable) {
     },
     out() {
       if (refuseEnded()) return null;
-      if (store.graphic().kind === "none") {
+      if (onProgram().kind === "none") {
         notify(t("strap_nothing_on_air"), "info");
         return null;
       }
