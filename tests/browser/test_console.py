@@ -349,6 +349,7 @@ def mid_show(show_episode_id: int, other) -> None:
             "content": content, "deadline": (now + timedelta(days=days)).date().isoformat()})
         assert response.status_code == 201, response.get_json()
     other.post(f"{base}/graphic", json={"kind": "commitment", "id": response.get_json()["id"]})
+    other.post(f"{base}/graphic/preview", json={"kind": "case"})  # the next strap, cued
 
 
 def test_screenshots_of_the_console_mid_show(page, login, api, app, live_server, screenshot, browser):
