@@ -240,3 +240,25 @@ def test_the_console_of_an_ended_episode_still_opens(producer, api, episode):
 
     assert response.status_code == 200
     assert console_data(response.text)["state"]["episode"]["status"] == "ended"
+    banner = re.search(r'<div class="console-banner banner-ended" data-ended-banner( hidden)?>', response.text)
+    assert banner and banner.group(1) is None  # the first frame already says the show is over
+
+
+def test_the_console_offers_the_strap_buses_the_timer_and_the_new_keys(producer, episode):
+    client, _ = producer
+    page = client.get(f"/studio/episodes/{episode.id}").text
+
+    assert 'data-strap-bus="preview"' in page and 'data-strap-bus="program"' in page
+    assert "data-strap-auto-out" in page
+    assert f'href="/display/{episode.id}?layout=timer"' in page
+    assert "主持人计时器" in page  # Chinese first
+    assert re.search(r'data-ended-banner hidden', page)  # a planned show has not ended
+    legend = page[page.index('class="key-legend"'):page.index("</section>", page.index('class="key-legend"'))]
+    keys = re.findall(r'<kbd class="kbd">([^<]+)</kbd>', legend)
+    for key in ("Space", "T", "N", "D", "S", "H", "R", "E", "L", "P", "O", "Z", "Esc", "C", "/"):
+        assert key in keys, key
+    assert "data-correction-dialog" in page and "data-withdraw-dialog" in page
+    messages = console_data(page)["messages"]
+    assert messages["undone"] == "已撤销：{description}"
+    assert messages["conflicts"]["nothing_cued"]
+    assert messages["undo_ended"] == "本期节目已结束，无法撤销。"

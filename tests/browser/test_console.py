@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -20,7 +20,8 @@ import tracker.rundown.api
 from tracker import create_app
 from tracker.demo.loader import load_demo
 from tracker.extensions import db
-from tracker.models import Case, CaseStatus, Commitment, Episode, EpisodeStatus, RundownItem, utcnow
+from tracker.live.state import build_state
+from tracker.models import Case, CaseStatus, Commitment, Episode, EpisodeStatus, ItemState, RundownItem, utcnow
 
 from ..factories import PASSWORD, Factory
 from ..servers import TRACKER, TrackerServer
@@ -115,7 +116,7 @@ def test_the_keyboard_alone_runs_a_mini_show(page, login, show):
     q = "queued"
     expect(row(page, show, 0)).to_have_class(re.compile(r"\bis-selected\b"))
     # Every message the console shows has its words (a missing one shows as its key).
-    expect(page.locator("[data-graphic-now]")).not_to_have_text(re.compile(r"graphic_"))
+    expect(page.locator("[data-strap-text]").first).not_to_have_text(re.compile(r"strap_"))
 
     page.keyboard.press("ArrowDown")
     expect(row(page, show, 1)).to_have_class(re.compile(r"\bis-selected\b"))
@@ -205,7 +206,7 @@ def test_another_producers_change_shows_within_a_second(page, login, show):
 def test_a_stale_click_is_refused_with_a_notice_and_the_view_refreshes(page, login, show, monkeypatch, request):
     open_console(page, login, show)
     # Another producer's change that this console does not hear about (its push is held back).
-    monkeypatch.setattr(tracker.rundown.api, "publish_state", lambda episode_id: None)
+    monkeypatch.setattr(tracker.rundown.api, "publish", lambda change: None)
     show.act(1, "standby")
     expect(row(page, show, 1)).to_have_attribute("data-state", "queued")
     page.evaluate("window.sameDocument = true")
@@ -222,7 +223,7 @@ def test_a_stale_click_is_refused_with_a_notice_and_the_view_refreshes(page, log
     forgive(request, "status of 409")
 
 
-def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show, make):
+def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show, make, needs_core):
     db.session.add(Commitment(episode_id=show.id, case_id=show.cases[4].id, department_id=show.cases[0].lead_department.id,
                               official_name="王建国", official_title="市住建局副局长", content="此前的承诺",
                               deadline=utcnow().date(), original_deadline=utcnow().date()))
@@ -250,8 +251,10 @@ def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show
     assert (recorded.case_id, recorded.official_name, recorded.deadline.isoformat()) == (show.cases[0].id, "王建国", deadline)
     expect(page.locator("#commitment-content")).to_have_value("")
 
-    newest.locator("[data-graphic]").click()  # and put it on the lower third
-    expect(newest.locator("[data-graphic]")).to_have_attribute("aria-pressed", "true", timeout=SECOND)
+    newest.locator("[data-cue='commitment']").click()  # cue it to preview, then P puts it on air
+    expect(newest.locator("[data-cue='commitment']")).to_have_attribute("aria-pressed", "true", timeout=SECOND)
+    page.keyboard.press("p")
+    expect(newest).to_have_class(re.compile(r"\bis-on-screen\b"), timeout=SECOND)
     db.session.expire_all()
     assert (db.session.get(Episode, show.id).graphic_kind, db.session.get(Episode, show.id).graphic_id) == (
         "commitment", recorded.id)
@@ -383,6 +386,7 @@ def mid_show(show_episode_id: int, other) -> None:
             "content": content, "deadline": (now + timedelta(days=days)).date().isoformat()})
         assert response.status_code == 201, response.get_json()
     other.post(f"{base}/graphic", json={"kind": "commitment", "id": response.get_json()["id"]})
+    other.post(f"{base}/graphic/preview", json={"kind": "case"})  # the next strap, cued
 
 
 def test_screenshots_of_the_console_mid_show(page, login, api, app, live_server, screenshot, browser):
@@ -405,6 +409,11 @@ def test_screenshots_of_the_console_mid_show(page, login, api, app, live_server,
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(600)
     screenshot(page, "console-1920")
+    page.locator("[data-commitment-list] [data-correct]").first.click()
+    expect(page.locator("dialog[data-correction-dialog]")).to_be_visible()
+    screenshot(page, "console-correction-1920")
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog[data-correction-dialog]")).to_be_hidden()
     page.set_viewport_size(LAPTOP)
     page.wait_for_timeout(300)
     screenshot(page, "console-1366")
@@ -473,3 +482,375 @@ def test_the_console_rides_out_a_server_restart(page, tmp_path, request):
         if restarted:
             restarted.kill()
     forgive(request, "WebSocket connection to", "ERR_CONNECTION_REFUSED", "ERR_EMPTY_RESPONSE")
+
+
+# --- issue 9: the keyboard without traps, the start prompt, timing to the second ------------
+
+def many_items(show, make, count: int) -> list[int]:
+    """`count` more queued cases at the end of the show's running order; their item ids."""
+    department = show.cases[0].lead_department
+    ids = []
+    for n in range(count):
+        case = make.case(f"追加案件{n}", departments=[department])
+        response = show.other.post(f"/api/v1/episodes/{show.id}/rundown", json={"case_id": case.id, "planned_seconds": 300})
+        ids.append(response.get_json()["id"])
+    return ids
+
+
+def state_of(show, item_id: int) -> str:
+    rundown = show.other.get(f"/api/v1/episodes/{show.id}/rundown").get_json()
+    return next(item["state"] for item in rundown["items"] if item["id"] == item_id)
+
+
+def press(page, target, how: str) -> None:
+    """Use a console control the way a producer does: a mouse click, or Tab to it and Enter."""
+    if how == "mouse":
+        target.click()
+    else:
+        target.focus()
+        page.keyboard.press("Enter")
+
+
+# Console controls that leave the standby case alone; after each, Space must still take it.
+CONTROLS = [
+    ("row hold", lambda page, show, spare: page.locator(f"tr[data-item-id='{spare}'] [data-action='hold']")),
+    ("done", lambda page, show, spare: page.locator("[data-stage-action='done']")),
+    ("days", lambda page, show, spare: page.locator("[data-days='7']")),
+    ("previews", lambda page, show, spare: page.locator(".previews > summary")),
+    ("clear screen, cancelled", lambda page, show, spare: page.locator(".console-bar [data-screen='clear']")),
+]
+STRAP_CONTROLS = [
+    ("cue the strap", lambda page, show, spare: page.locator(".strap-sources [data-cue='case']")),
+    ("strap to program", lambda page, show, spare: page.locator("[data-strap-action='take']")),
+    ("strap out", lambda page, show, spare: page.locator("[data-strap-action='out']")),
+]
+
+
+@pytest.fixture
+def needs_core(app):
+    """The strap, take-next, undo-description, correction and planned-time endpoints come with
+    issue 9's backend (branch i9-core); until it is merged these tests have nothing to drive."""
+    if not any("take-next" in rule.rule for rule in app.url_map.iter_rules()):
+        pytest.skip("needs the issue 9 endpoints (branch i9-core)")
+
+
+@pytest.fixture
+def needs_corrections(app):
+    """PATCH /api/v1/commitments/{id} and …/withdraw come with issue 9's backend too."""
+    if not any(rule.rule.endswith("/withdraw") for rule in app.url_map.iter_rules()):
+        pytest.skip("needs the commitment correction endpoints (branch i9-core)")
+
+
+@pytest.mark.parametrize("how", ["mouse", "enter"])
+def test_space_is_take_after_any_console_button(page, login, show, make, how):
+    """No keyboard trap: whatever button was just used, by mouse or by Enter, Space is Take."""
+    space_takes_after(page, login, show, make, how, CONTROLS)
+    assert not screen_cleared(show)
+
+
+@pytest.mark.parametrize("how", ["mouse", "enter"])
+def test_space_is_take_after_the_strap_buttons(page, login, show, make, how, needs_core):
+    space_takes_after(page, login, show, make, how, STRAP_CONTROLS)
+
+
+def space_takes_after(page, login, show, make, how, controls):
+    """For each control: a case on standby, the control used, then Space must take that case."""
+    extra = many_items(show, make, 2 * len(controls))
+    show.act(0, "standby")
+    open_console(page, login, show)
+    page.keyboard.press("Space")
+    eventually(lambda: show.states()[0] == "on_air")
+    for index, (name, control) in enumerate(controls):
+        standby, spare = extra[2 * index], extra[2 * index + 1]
+        assert show.other.post(f"/api/v1/episodes/{show.id}/rundown/{standby}/standby", json={}).status_code == 200
+        expect(page.locator(f"tr[data-item-id='{standby}']")).to_have_attribute("data-state", "standby", timeout=SECOND)
+        base = f"/api/v1/episodes/{show.id}/graphic"
+        if name == "strap to program":  # each strap button needs its strap: cued, or on program
+            assert show.other.post(f"{base}/preview", json={"kind": "case"}).status_code == 200
+            expect(page.locator("[data-strap-action='take']")).to_be_enabled(timeout=SECOND)
+        elif name == "strap out":
+            assert show.other.post(base, json={"kind": "case"}).status_code == 200
+            expect(page.locator("[data-strap-action='out']")).to_be_enabled(timeout=SECOND)
+        press(page, control(page, show, spare), how)
+        if name.startswith("clear screen"):
+            expect(page.locator("dialog[data-dialog]")).to_be_visible()
+            page.keyboard.press("Escape")  # the question is declined; focus is back on the button
+            expect(page.locator("dialog[data-dialog]")).to_be_hidden()
+        page.keyboard.press("Space")
+        eventually(lambda standby=standby: state_of(show, standby) == "on_air")
+        expect(page.locator(f"tr[data-item-id='{standby}']")).to_have_attribute("data-state", "on_air", timeout=SECOND)
+    if controls is CONTROLS:
+        assert state_of(show, extra[1]) == "held"  # the buttons did their own work too
+
+
+@pytest.fixture
+def planned_show(show, make):
+    """An episode not started yet, with a case on standby."""
+    episode = show.other.post("/api/v1/episodes", json={"title": "下一期", "air_date": "2026-12-11"}).get_json()
+    case = make.case("幸福路断头路十年未打通", departments=[show.cases[0].lead_department])
+    item = show.other.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id}).get_json()
+    assert show.other.post(f"/api/v1/episodes/{episode['id']}/rundown/{item['id']}/standby", json={}).status_code == 200
+    return SimpleNamespace(id=episode["id"], item=item["id"], producer=show.producer, app=show.app)
+
+
+def test_taking_a_case_before_the_start_asks_to_start_the_show(page, login, planned_show):
+    open_console(page, login, planned_show)
+    dialog = page.locator("dialog[data-dialog]")
+
+    page.keyboard.press("Space")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-dialog-title]")).to_have_text(zh(planned_show.app, "The show has not started. Start it now?"))
+    page.keyboard.press("Escape")  # not yet: nothing starts, nothing goes on air
+    expect(dialog).to_be_hidden()
+    db.session.expire_all()
+    assert db.session.get(Episode, planned_show.id).status is EpisodeStatus.PLANNED
+    assert db.session.get(RundownItem, planned_show.item).state.value == "standby"
+
+    page.keyboard.press("Space")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"tr[data-item-id='{planned_show.item}']")).to_have_attribute("data-state", "on_air", timeout=SECOND)
+    expect(page.locator("[data-episode-status] .badge")).to_have_text(zh(planned_show.app, "On air"))
+    db.session.expire_all()
+    assert db.session.get(Episode, planned_show.id).status is EpisodeStatus.LIVE
+    assert db.session.get(RundownItem, planned_show.item).state.value == "on_air"
+    expect(page.locator(".notice-warning, .notice-error")).to_have_count(0)  # the take followed the start's version
+
+
+def test_after_the_end_the_console_says_so_and_offers_no_on_air_action(page, login, show):
+    show.act(0, "standby")
+    open_console(page, login, show)
+    page.locator("[data-episode-action='end']").click()
+    page.click("[data-dialog-confirm]")
+    banner = page.locator("[data-ended-banner]")
+    expect(banner).to_be_visible(timeout=SECOND)
+    expect(banner).to_contain_text(zh(show.app, "The show has ended."))
+    expect(page.locator("[data-stage-action='take']")).to_be_hidden()
+    expect(page.locator(".console-bar [data-screen='clear']")).to_be_disabled()
+    page.keyboard.press("Space")
+    expect(page.locator(".notice").first).to_have_text(
+        re.compile(re.escape(zh(show.app, "The show has ended: on-air actions are switched off."))), timeout=SECOND)
+    assert show.states()[0] != "on_air"
+    expect(page.locator("dialog[data-dialog]")).to_be_hidden()  # no question to start a show that is over
+
+
+def test_rows_are_back_timed_from_the_scheduled_end_with_the_over_under_so_far(page, login, show):
+    """Planned 8:00 each; scheduled end 21:00:00 Beijing time. The fourth is held, so it takes no
+    time: the fifth starts 20:52:00, the third 20:44:00, the second 20:36:00, the first 20:28:00.
+    The first ran 8:20 (+00:20 so far), the second 7:20 (−00:40, so −00:20 so far)."""
+    episode = db.session.get(Episode, show.id)
+    episode.scheduled_end = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    now = utcnow()
+    rows = [db.session.get(RundownItem, item) for item in show.items]
+    for item, seconds in ((rows[0], 500), (rows[1], 440)):
+        item.state, item.actual_seconds = ItemState.DONE, seconds
+        item.started_at, item.ended_at = now - timedelta(seconds=seconds + 60), now - timedelta(seconds=60)
+    db.session.commit()
+    show.act(3, "hold")  # a change through the API: the state pushed from now on is all of the above
+    open_console(page, login, show)
+
+    starts = page.locator("tbody[data-rundown-body] [data-cell='start']")
+    expect(starts).to_have_text(["20:28:00", "20:36:00", "20:44:00", "—", "20:52:00"])
+    overs = page.locator("tbody[data-rundown-body] [data-cell='over']")
+    expect(overs).to_have_text(["+00:20", "−00:20", "", "", ""])
+    expect(overs.nth(0)).to_have_class(re.compile(r"\bis-over\b"))
+    expect(overs.nth(1)).to_have_class(re.compile(r"\bis-under\b"))
+    # The case on air counts live: s seconds into its 8:00, the total so far is −00:20 + (s − 8:00).
+    show.act(2, "standby")
+    show.act(2, "take")
+    expect(overs.nth(2)).to_have_text(re.compile(r"^−08:[012]\d$"), timeout=2 * SECOND)
+    # The scheduled end is long past (the test's clock is after 2026-12-04 21:00 or before it).
+    expect(page.locator("[data-clock='countdown']")).to_have_text(re.compile(r"^\+?[\d:]+$"))
+
+
+def test_the_countdown_to_the_scheduled_end_and_the_timer_link(page, login, show):
+    episode = db.session.get(Episode, show.id)
+    episode.scheduled_end = utcnow() + timedelta(minutes=30)
+    db.session.commit()
+    show.act(4, "hold")  # a change through the API pushes the state with the new scheduled end
+    open_console(page, login, show)
+    expect(page.locator("[data-clock='countdown']")).to_have_text(re.compile(r"^(30:00|29:[45]\d)$"))
+    link = page.locator(".previews a[data-preview='timer']")
+    expect(link).to_have_attribute("href", f"/display/{show.id}?layout=timer")
+    expect(link).to_have_text(zh(show.app, "Presenter timer"))
+
+
+# --- issue 9: take next, straps, undo, corrections, planned times ---------------------------
+
+def live_state(show) -> dict:
+    db.session.expire_all()
+    return build_state(show.id)
+
+
+def strap(show) -> tuple:
+    """What the strap shows on program, and what is cued on preview."""
+    graphic = live_state(show)["graphic"]
+    preview = graphic.get("preview")
+    return (graphic["kind"], graphic["id"]), (preview["kind"], preview["id"]) if preview else None
+
+
+def record(show, index: int, quote: str | None = None, content: str = "一个月内组织专班上门核查，逐户清退多收费用") -> int:
+    case = show.cases[index]
+    response = show.other.post("/api/v1/commitments", json={
+        "episode_id": show.id, "case_id": case.id, "department_code": case.lead_department.code,
+        "official_name": "刘敏", "official_title": "副局长", "content": content, "deadline": "2027-01-04",
+        "quote": quote})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_take_next_is_one_key(page, login, show, needs_core):
+    show.act(0, "standby")
+    show.act(0, "take")
+    show.act(1, "standby")
+    open_console(page, login, show)
+    step(page, show, "t", ["done", "on_air", "standby", "queued", "queued"])
+    expect(page.locator("[data-stage='standby'] [data-stage-field='title']")).to_have_text(TITLES[2])
+
+
+def test_a_strap_is_cued_taken_to_program_and_taken_out_by_keys(page, login, show, needs_core):
+    show.act(0, "standby")
+    show.act(0, "take")
+    quoted = record(show, 0, quote="我们一个月内一定给群众一个交代")
+    open_console(page, login, show)
+    preview, program = page.locator("[data-strap-bus='preview']"), page.locator("[data-strap-bus='program']")
+
+    page.keyboard.press("l")  # the case on air, to preview: not on air yet
+    expect(preview.locator("[data-strap-text]")).to_contain_text(TITLES[0], timeout=SECOND)
+    assert eventually(lambda: strap(show) == (("none", None), ("case", None)))
+    page.keyboard.press("p")
+    expect(program.locator("[data-strap-text]")).to_contain_text(TITLES[0], timeout=SECOND)
+    expect(program).to_have_class(re.compile(r"\bis-live\b"))
+    assert eventually(lambda: strap(show) == (("case", None), None))
+    expect(preview.locator("[data-strap-text]")).to_have_text(zh(show.app, "Nothing cued."))
+    page.keyboard.press("o")
+    expect(program.locator("[data-strap-text]")).to_have_text(zh(show.app, "No strap on air."), timeout=SECOND)
+    assert eventually(lambda: strap(show) == (("none", None), None))
+
+    # The verbatim quote, with an auto-out after 2 s: the panel counts down, then it goes by itself.
+    item = page.locator(f"[data-commitment-id='{quoted}']")
+    expect(item.locator("[data-cell='quote']")).to_have_text("我们一个月内一定给群众一个交代")
+    item.locator("[data-cue='quote']").click()
+    expect(item.locator("[data-cue='quote']")).to_have_attribute("aria-pressed", "true", timeout=SECOND)
+    page.fill("[data-strap-auto-out]", "2")
+    page.locator("[data-strap-auto-out]").dispatch_event("change")
+    page.locator("[data-strap-action='take']").click()
+    expect(program.locator("[data-strap-text]")).to_contain_text("我们一个月内一定给群众一个交代", timeout=SECOND)
+    expect(page.locator("[data-strap-countdown]")).to_have_text(re.compile(r"[12]"), timeout=SECOND)
+    assert eventually(lambda: strap(show)[0] == ("quote", quoted))
+    expect(program.locator("[data-strap-text]")).to_have_text(zh(show.app, "No strap on air."), timeout=5 * SECOND)
+
+
+def test_undo_says_what_it_undid_and_says_plainly_when_it_cannot(page, login, show, make, needs_core, request):
+    show.act(0, "standby")
+    show.act(0, "take")
+    commitment = record(show, 0)
+    assert show.other.post(f"/api/v1/episodes/{show.id}/graphic", json={"kind": "commitment", "id": commitment}).status_code == 200
+    open_console(page, login, show)
+
+    page.keyboard.press("Control+z")
+    notice = page.locator(".notice-success").first
+    expect(notice).to_contain_text(zh(show.app, "Undone: {description}").split("{")[0], timeout=SECOND)
+    expect(notice).to_contain_text("刘敏")  # "已撤销：字幕条 刘敏 副局长"
+    assert eventually(lambda: strap(show)[0] == ("none", None))
+    assert show.states()[0] == "on_air"  # the strap was undone, not the take
+
+    assert show.other.post(f"/api/v1/episodes/{show.id}/end").status_code == 200
+    expect(page.locator("[data-ended-banner]")).to_be_visible(timeout=SECOND)
+    page.keyboard.press("Control+z")
+    expect(page.locator(".notice").first).to_have_text(
+        re.compile(re.escape(zh(show.app, "The show has ended: nothing can be undone."))), timeout=SECOND)
+    assert live_state(show)["episode"]["status"] == "ended"
+    forgive(request, "status of 409")
+
+
+def test_undo_with_nothing_to_undo_says_so(page, login, show, make, request, needs_core):
+    episode = show.other.post("/api/v1/episodes", json={"title": "下一期", "air_date": "2026-12-11"}).get_json()
+    case = make.case("电动车充电棚迟迟未建", departments=[show.cases[0].lead_department])
+    show.other.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id})
+    open_console(page, login, SimpleNamespace(id=episode["id"], producer=show.producer))
+    page.keyboard.press("Control+z")
+    expect(page.locator(".notice").first).to_have_text(
+        re.compile(re.escape(zh(show.app, "There is nothing to undo."))), timeout=SECOND)
+    forgive(request, "status of 409")
+
+
+def test_a_commitment_is_corrected_and_one_recorded_by_mistake_withdrawn(page, login, show, needs_corrections):
+    show.act(0, "standby")
+    show.act(0, "take")
+    typo = record(show, 0, quote="一个月内给个交代", content="一个月内组织专班上门核查，逐户清退多收废用")
+    mistake = record(show, 0, content="这条记错了")
+    open_console(page, login, show)
+    item = page.locator(f"[data-commitment-id='{typo}']")
+    expect(item.locator("[data-cell='quote']")).to_have_text("一个月内给个交代")
+
+    item.locator("[data-correct]").click()
+    dialog = page.locator("dialog[data-correction-dialog]")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-field='content']")).to_have_value("一个月内组织专班上门核查，逐户清退多收废用")
+    dialog.locator("[data-field='content']").fill("一个月内组织专班上门核查，逐户清退多收费用")
+    dialog.locator("[data-field='official_title']").fill("市市场监管局副局长")
+    page.keyboard.press("Control+Enter")
+    expect(dialog).to_be_hidden(timeout=SECOND)
+    expect(item.locator("[data-cell='content']")).to_have_text("一个月内组织专班上门核查，逐户清退多收费用", timeout=SECOND)
+    expect(item.locator("[data-cell='official']")).to_have_text("刘敏 市市场监管局副局长")
+    db.session.expire_all()
+    corrected = db.session.get(Commitment, typo)
+    assert (corrected.content, corrected.official_title) == ("一个月内组织专班上门核查，逐户清退多收费用", "市市场监管局副局长")
+
+    wrong = page.locator(f"[data-commitment-id='{mistake}']")
+    wrong.locator("[data-withdraw]").click()
+    withdrawal = page.locator("dialog[data-withdraw-dialog]")
+    expect(withdrawal).to_be_visible()
+    expect(withdrawal).to_contain_text("这条记错了")
+    withdrawal.locator("[data-withdraw-confirm]").click()  # no reason: refused here, nothing sent
+    expect(withdrawal.locator(".field-error")).to_have_text(zh(show.app, "Say why it is withdrawn."))
+    assert [c["id"] for c in live_state(show)["commitments"]] == [typo, mistake]
+    page.keyboard.press("Escape")  # and cancelling leaves it
+    expect(withdrawal).to_be_hidden()
+    expect(wrong).to_be_visible()
+
+    wrong.locator("[data-withdraw]").click()
+    withdrawal.locator("[data-field='reason']").fill("误记：官员并未作出此承诺")
+    withdrawal.locator("[data-withdraw-confirm]").click()
+    expect(withdrawal).to_be_hidden(timeout=SECOND)
+    expect(wrong).to_have_count(0, timeout=SECOND)
+    assert [c["id"] for c in live_state(show)["commitments"]] == [typo]
+    expect(page.locator("[data-commitment-count]")).to_have_text("1")
+
+
+def test_the_planned_time_is_edited_in_the_running_order(page, login, show, needs_core):
+    episode = db.session.get(Episode, show.id)
+    episode.scheduled_end = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
+    db.session.commit()
+    show.act(4, "hold")  # pushes a state with the scheduled end; the fifth takes no time now
+    open_console(page, login, show)
+    starts = page.locator("tbody[data-rundown-body] [data-cell='start']")
+    expect(starts).to_have_text(["20:28:00", "20:36:00", "20:44:00", "20:52:00", "—"])
+
+    row(page, show, 3).locator("[data-edit-plan]").click()  # 8:00 → 7:30
+    field = row(page, show, 3).locator(".plan-input")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("08:00")
+    field.fill("7:30")
+    page.keyboard.press("Enter")
+    expect(row(page, show, 3).locator("[data-cell='planned']")).to_have_text("07:30", timeout=SECOND)
+    expect(starts).to_have_text(["20:28:30", "20:36:30", "20:44:30", "20:52:30", "—"])
+    db.session.expire_all()
+    assert db.session.get(RundownItem, show.items[3]).planned_seconds == 450
+
+    page.keyboard.press("Home")  # E edits the selection; a nonsense time is refused with a notice
+    page.keyboard.press("e")
+    field = row(page, show, 0).locator(".plan-input")
+    expect(field).to_be_focused()
+    field.fill("abc")
+    page.keyboard.press("Enter")
+    expect(page.locator(".notice-warning").first).to_contain_text(zh(show.app, "Planned time: minutes (7.5) or minutes:seconds (7:30), at most 6 hours.")[:6])
+    page.keyboard.press("Escape")
+    expect(field).to_have_count(0)
+    page.keyboard.press("e")
+    row(page, show, 0).locator(".plan-input").fill("10")
+    page.keyboard.press("Enter")
+    expect(starts.first).to_have_text("20:26:30", timeout=SECOND)
+    db.session.expire_all()
+    assert db.session.get(RundownItem, show.items[0]).planned_seconds == 600

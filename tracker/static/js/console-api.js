@@ -48,7 +48,9 @@ export function createApi(store, notify) {
     return queue;
   }
 
-  function report(result) {
+  /** Say why a request failed; `words` names the message for an error code where the
+   *  action needs its own ("undo" after the end says nothing can be undone). */
+  function report(result, words = {}) {
     if (result.aborted) return;
     const error = result.data?.error;
     if (result.status === 409 && result.data?.rundown) store.applyRundown(result.data.rundown, { force: true });
@@ -57,18 +59,18 @@ export function createApi(store, notify) {
     } else if (result.status === 401 || result.status === 403) {
       notify(t("forbidden"), "error");
     } else {
-      const known = error?.code && t(`conflicts.${error.code}`);
-      const text = known && known !== `conflicts.${error.code}` ? known
-        : t("server_error", { message: error?.message || result.status });
+      const key = words[error?.code] || `conflicts.${error?.code}`;
+      const known = error?.code && t(key);
+      const text = known && known !== key ? known : t("server_error", { message: error?.message || result.status });
       notify(text, result.status === 409 ? "warning" : "error");
     }
   }
 
-  /** POST a running-order change with `version`; apply the order it answers. */
-  async function change(path, body, version) {
-    const result = await request("POST", `${episodePath}${path}`, { ...body, version });
+  /** Send an episode change with `version` (POST unless `method` says); apply the order it answers. */
+  async function change(path, body, version, { method = "POST", words = {} } = {}) {
+    const result = await request(method, `${episodePath}${path}`, { ...body, version });
     if (!result.ok) {
-      report(result);
+      report(result, words);
       return result;
     }
     if (result.data?.version === version + 1) advanced.set(version, result.data.version);
@@ -108,13 +110,37 @@ export function createApi(store, notify) {
   }
 
   function episodeChange(which) {
-    return enqueue(async () => {
+    return enqueue(async (basis) => {
       const result = await request("POST", `${episodePath}/${which}`, {});
-      if (!result.ok) return report(result);
+      if (!result.ok) {
+        report(result);
+        return result;
+      }
       const episode = result.data;
+      // A take asked for together with the start follows the start's version.
+      if (episode.version === basis + 1) advanced.set(basis, episode.version);
       store.patchLive({ episode: { ...store.live.episode, status: episode.status, started_at: episode.started_at,
         ended_at: episode.ended_at } }, episode.version);
-      return refreshRundown();
+      await refreshRundown();
+      return result;
+    });
+  }
+
+  /** A strap change (preview, take, out); what the answer confirms shows before the push. */
+  function strap(path, body, patch) {
+    return enqueue(async (version) => {
+      const result = await change(`/graphic${path}`, body, version);
+      if (result.ok) store.patchLive({ graphic: { ...store.graphic(), ...patch(store.graphic()) } }, result.data.version);
+      return result;
+    });
+  }
+
+  /** A request about one commitment; the pushed state brings the change to every list. */
+  function commitmentChange(method, path, body) {
+    return enqueue(async () => {
+      const result = await request(method, `/commitments${path}`, body);
+      if (!result.ok && result.status !== 422) report(result);
+      return result;
     });
   }
 
@@ -123,7 +149,21 @@ export function createApi(store, notify) {
     act,
     move: (itemId, position) => enqueue((version) => change(`/rundown/${itemId}/move`, { position }, version)),
     remove: (itemId) => enqueue((version) => change(`/rundown/${itemId}/remove`, {}, version)),
-    undo: () => enqueue((version) => change("/rundown/undo", {}, version)),
+    /** Undo the last on-air action; the notice says what it was. */
+    undo: () => enqueue(async (version) => {
+      const result = await change("/rundown/undo", {}, version, { words: { episode_ended: "undo_ended" } });
+      const description = result.data?.undone?.description;
+      if (result.ok) notify(description ? t("undone", { description }) : t("undone_plain"), "success");
+      return result;
+    }),
+    /** Standby on air and the next queued case to standby, in one step. */
+    takeNext: () => enqueue((version) => {
+      if (store.inState("standby")) return change("/rundown/take-next", {}, version);
+      notify(t("nothing_on_standby"), "info");
+      return null;
+    }),
+    setPlanned: (itemId, seconds) => enqueue((version) =>
+      change(`/rundown/${itemId}`, { planned_seconds: seconds }, version, { method: "PATCH" })),
     start: () => episodeChange("start"),
     end: () => episodeChange("end"),
 
@@ -133,11 +173,13 @@ export function createApi(store, notify) {
       return result;
     }),
 
-    graphic: (kind, id = null) => enqueue(async (version) => {
-      const result = await change("/graphic", { kind, id }, version);
-      if (result.ok) store.patchLive({ graphic: { kind, id: kind === "commitment" ? id : null } }, result.data.version);
-      return result;
-    }),
+    cue: (kind, id = null) => strap("/preview", { kind, id }, () => ({ preview: kind === "none" ? null : { kind, id } })),
+    takeStrap: (autoOut) => strap("/take", autoOut > 0 ? { auto_out_seconds: autoOut } : {},
+      (graphic) => (graphic.preview ? { ...graphic.preview, preview: null } : {})),
+    strapOut: () => strap("/out", {}, () => ({ kind: "none", id: null, taken_at: null, out_at: null })),
+
+    correctCommitment: (id, body) => commitmentChange("PATCH", `/${id}`, body),
+    withdrawCommitment: (id, reason) => commitmentChange("POST", `/${id}/withdraw`, { reason }),
 
     /** Append a case, queued; the pushed state (or the refetch) brings the new row. */
     addCase: (caseId, plannedSeconds) => enqueue(async () => {

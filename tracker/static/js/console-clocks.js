@@ -72,6 +72,11 @@ function tickEpisode(store, now) {
     projected = from + remainingPlan(store.items(), now) * 1000;
   }
   setText(node("projected"), timeInZone(projected, store.zone));
+  // The countdown to the scheduled end: what the show has left, "+" once past it.
+  const countdown = node("countdown");
+  const left = scheduledEnd && !ended ? Math.ceil((scheduledEnd - now) / 1000) : null;
+  setText(countdown, left == null ? "—" : left >= 0 ? clock(left) : `+${clock(-left)}`);
+  setClass(countdown, "is-late", left != null && left < 0);
   const delta = node("projected-delta");
   if (!scheduledEnd) {
     setText(delta, "");

@@ -10,8 +10,9 @@ const confirmButton = dialog?.querySelector("[data-dialog-confirm]");
 const cancelButton = dialog?.querySelector("[data-dialog-cancel]");
 let settle = null;
 
+/** True while any of the console's dialogs is open: its shortcuts sleep meanwhile. */
 export function isDialogOpen() {
-  return Boolean(dialog?.open);
+  return document.querySelector("dialog[open]") !== null;
 }
 
 function close(answer) {

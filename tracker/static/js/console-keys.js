@@ -1,14 +1,19 @@
 // The console's keyboard: a whole show can be run without the mouse. Single keys never fire
-// while the producer types in a field, and Space on a focused button presses that button.
+// while the producer types in a field or a dialog is open. Space is Take wherever the focus
+// is — on a button just pressed too — so no control can keep it (Enter still presses a button).
 
 import { isDialogOpen } from "./console-dialog.js";
 import { isTyping, t } from "./console-util.js";
+
+// What the server refuses once the show has ended; the console says so without asking it.
+const ON_AIR_KEYS = new Set([" ", "t", "l", "p", "o", "e", "n", "d", "s", "h", "r", "escape"]);
 
 function selected(store) {
   return store.item(store.selectedId);
 }
 
-/** `handlers`: clearScreen(), focusCommitment(), focusSearch(). */
+/** `handlers`: clearScreen(), focusCommitment(), focusSearch(), take(), takeNext(),
+ *  cueStrap(), takeStrap(), strapOut(), editPlanned(id). */
 export function enableShortcuts(store, api, notify, handlers) {
   const needSelection = () => {
     const item = selected(store);
@@ -31,7 +36,12 @@ export function enableShortcuts(store, api, notify, handlers) {
   }
 
   const single = {
-    " ": () => api.act("take", () => store.inState("standby"), t("nothing_on_standby")),
+    " ": () => handlers.take(),
+    t: () => handlers.takeNext(),
+    l: () => handlers.cueStrap(),
+    p: () => handlers.takeStrap(),
+    o: () => handlers.strapOut(),
+    e: () => needSelection() && handlers.editPlanned(store.selectedId),
     arrowup: () => store.selectBy(-1),
     arrowdown: () => store.selectBy(1),
     home: () => store.items().length && store.select(store.items()[0].id),
@@ -65,11 +75,18 @@ export function enableShortcuts(store, api, notify, handlers) {
       }
       return;
     }
-    // A focused button or link keeps Space and Enter for itself.
-    if ((key === " " || key === "enter") && event.target.closest?.("button, a, summary")) return;
+    // Enter presses a focused button or follows a link; Space is always Take.
     const handler = single[key];
     if (!handler) return;
     event.preventDefault();
+    if (store.ended && ON_AIR_KEYS.has(key)) {
+      notify(t("show_ended"), "info");
+      return;
+    }
     handler();
+  });
+  // A button activates on Space's keyup: the key was Take's, so the button must not fire too.
+  document.addEventListener("keyup", (event) => {
+    if (event.key === " " && !isDialogOpen() && !isTyping(event.target)) event.preventDefault();
   });
 }

@@ -11,7 +11,8 @@ function followupCount(item) {
   return item.commitment_ids ? item.commitment_ids.length : item.followup_count || 0;
 }
 
-export function createRundownView(store, api) {
+/** `onAir.take(pick)` takes an item on air, asking to start the show first if need be. */
+export function createRundownView(store, api, onAir) {
   const body = document.querySelector("[data-rundown-body]");
   const focusBox = document.querySelector("[data-rundown-focus]");
   const empty = document.querySelector("[data-rundown-empty]");
@@ -107,12 +108,14 @@ export function createRundownView(store, api) {
     if (!row) return;
     const id = Number(row.dataset.itemId);
     store.select(id);
+    if (event.target.closest("[data-edit-plan]")) return; // console-timing.js opens the editor
     const action = event.target.closest("button[data-action]")?.dataset.action;
     if (action === "remove") {
       removeItem(id); // the dialog takes the focus and gives it back
       return;
     }
-    if (action) api.act(action, () => store.item(id));
+    if (action === "take") onAir.take(() => store.item(id));
+    else if (action) api.act(action, () => store.item(id));
     // After a mouse click the keyboard shortcuts must work at once: focus the table again.
     if (event.detail > 0) focusBox.focus({ preventScroll: true });
   });

@@ -25,7 +25,7 @@ function renderCard(store, slot) {
   setText(field("planned"), item ? clock(item.planned_seconds) : "—");
   setHidden(card.querySelector("[data-stage-empty]"), Boolean(item));
   const button = card.querySelector("[data-stage-action]");
-  if (button) button.disabled = !item;
+  if (button) button.disabled = !item || store.ended;
 }
 
 function renderEpisode(store) {
@@ -43,9 +43,56 @@ function renderEpisode(store) {
   setHidden(document.querySelector("[data-cleared-banner]"), !cleared);
   setClass(document.body, "screen-is-cleared", cleared);
   setClass(document.body, "episode-is-ended", status === "ended");
+  setHidden(document.querySelector("[data-ended-banner]"), status !== "ended");
+  const clear = document.querySelector('[data-screen="clear"]');
+  if (clear) clear.disabled = status === "ended";
 }
 
-export function createStageView(store, api, notify, focusTable) {
+/**
+ * Taking on air, the one way every button and key does it: after the end it is refused here
+ * (the server would refuse it too); before the start it asks whether to start the show now.
+ */
+export function createTakes(store, api, notify) {
+  /** Before the start, ask; resolves true once the start is on its way (the take follows it). */
+  async function startFirst() {
+    const yes = await confirmDialog({ heading: t("ask_start_title"), text: t("ask_start_body"),
+      confirm: t("ask_start_confirm"), danger: false });
+    if (yes) api.start();
+    return yes;
+  }
+
+  /** Run `go` now on a live show; after the end say no; before the start ask first. */
+  async function whenLive(go, hasSomething) {
+    const status = store.live.episode.status;
+    if (status === "ended") {
+      notify(t("show_ended"), "info");
+    } else if (status !== "planned") {
+      go(); // the item is chosen when the action runs, after any action still in flight
+    } else if (hasSomething() && await startFirst()) {
+      go();
+    }
+  }
+
+  return {
+    /** Take the item `pick()` chooses (the standby case when none is given). */
+    take(pick = () => store.inState("standby"), missing = t("nothing_on_standby")) {
+      const has = () => {
+        if (!pick()) notify(missing, "info");
+        return Boolean(pick());
+      };
+      return whenLive(() => api.act("take", pick, missing), has);
+    },
+    takeNext() {
+      const has = () => {
+        if (!store.inState("standby")) notify(t("nothing_on_standby"), "info");
+        return Boolean(store.inState("standby"));
+      };
+      return whenLive(() => api.takeNext(), has);
+    },
+  };
+}
+
+export function createStageView(store, api, notify, focusTable, takes) {
   function render() {
     renderCard(store, "on_air");
     renderCard(store, "standby");
@@ -53,6 +100,10 @@ export function createStageView(store, api, notify, focusTable) {
   }
 
   async function clearScreen() {
+    if (store.ended) {
+      notify(t("show_ended"), "info");
+      return;
+    }
     if (store.live.screen?.cleared) {
       notify(t("already_cleared"), "info");
       document.querySelector('.console-bar [data-screen="resume"]')?.focus();
@@ -85,9 +136,10 @@ export function createStageView(store, api, notify, focusTable) {
     else if (target.dataset.screen === "resume") resume();
     else if (target.dataset.episodeAction === "start") api.start();
     else if (target.dataset.episodeAction === "end") endEpisode();
-    else if (target.dataset.stageAction === "take") api.act("take", () => store.inState("standby"));
+    else if (target.dataset.stageAction === "take") takes.take();
     else if (target.dataset.stageAction === "done") api.act("done", () => store.inState("on_air"));
-    if (target.dataset.stageAction && event.detail > 0) focusTable();
+    // The keyboard belongs to the show again at once (Space is Take), not to the pressed button.
+    if (target.dataset.stageAction || target.dataset.episodeAction === "start") focusTable();
   });
 
   store.subscribe(render);

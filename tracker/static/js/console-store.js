@@ -24,6 +24,10 @@ function mergeQueue(items, state) {
       state: entry.state, position: entry.position, planned_seconds: entry.planned_seconds,
       case: { lead_department: null, ...(old ? old.case : {}), ...entry.case },
     };
+    // The state's queue carries each item's times; older servers only those of on air and standby.
+    if ("actual_seconds" in entry) {
+      Object.assign(item, { started_at: entry.started_at, ended_at: entry.ended_at, actual_seconds: entry.actual_seconds });
+    }
     const live = featured.find((f) => f.item_id === entry.item_id);
     if (live) Object.assign(item, { started_at: live.started_at, actual_seconds: live.actual_seconds });
     return item;
@@ -121,9 +125,23 @@ export class Store {
     this.recorded.set(commitment.id, {
       id: commitment.id, case_id: commitment.case_id, department: commitment.department.name,
       official_name: commitment.official_name, official_title: commitment.official_title,
-      content: commitment.content, deadline: commitment.deadline,
+      content: commitment.content, deadline: commitment.deadline, quote: commitment.quote || null,
     });
     this.changed();
+  }
+
+  /** What the strap shows on program, and what is cued on preview. */
+  graphic() {
+    return { kind: "none", id: null, item_id: null, taken_at: null, out_at: null, preview: null, ...this.live.graphic };
+  }
+
+  commitment(id) {
+    return this.commitments().find((c) => c.id === id) || null;
+  }
+
+  /** The episode is over: the server refuses every on-air action, and the console offers none. */
+  get ended() {
+    return this.live.episode?.status === "ended";
   }
 
   /** This episode's commitments, oldest first: the pushed ones and any just recorded here. */

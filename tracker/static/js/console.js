@@ -5,6 +5,7 @@
 import { createApi } from "./console-api.js";
 import { startClocks } from "./console-clocks.js";
 import { createCommitmentForm } from "./console-commitment.js";
+import { createCorrections } from "./console-corrections.js";
 import { createDisplaysView } from "./console-displays.js";
 import { createGraphicView } from "./console-graphic.js";
 import { enableShortcuts } from "./console-keys.js";
@@ -12,8 +13,9 @@ import { connect } from "./console-live.js";
 import { expectConnection, notify, showConnection } from "./console-notices.js";
 import { createRundownView } from "./console-rundown.js";
 import { createCaseSearch } from "./console-search.js";
-import { createStageView } from "./console-stage.js";
+import { createStageView, createTakes } from "./console-stage.js";
 import { Store } from "./console-store.js";
+import { createTiming } from "./console-timing.js";
 import { setMessages } from "./console-util.js";
 
 const data = JSON.parse(document.getElementById("console-data").textContent);
@@ -32,11 +34,14 @@ const live = connect(store.episodeId, {
 });
 const serverNow = live.now;
 
-const rundown = createRundownView(store, api);
+const takes = createTakes(store, api, notify);
+const rundown = createRundownView(store, api, takes);
 const focusTable = rundown.focus;
-const stage = createStageView(store, api, notify, focusTable);
-createGraphicView(store, api, focusTable);
+const timing = createTiming(store, api, notify, focusTable);
+const stage = createStageView(store, api, notify, focusTable, takes);
+const strap = createGraphicView(store, api, notify, focusTable);
 const commitment = createCommitmentForm(store, api, notify, serverNow, focusTable);
+createCorrections(store, api, notify);
 const search = createCaseSearch(store, api, notify, focusTable);
 const displays = createDisplaysView(store, live, notify, serverNow);
 
@@ -44,8 +49,18 @@ enableShortcuts(store, api, notify, {
   clearScreen: stage.clearScreen,
   focusCommitment: commitment.focus,
   focusSearch: search.focus,
+  take: () => takes.take(),
+  takeNext: takes.takeNext,
+  cueStrap: () => strap.cue("case"),
+  takeStrap: strap.take,
+  strapOut: strap.out,
+  editPlanned: timing.edit,
 });
-startClocks(store, serverNow, displays.tick);
+startClocks(store, serverNow, (now) => {
+  displays.tick(now);
+  timing.tick(now);
+  strap.tick(now);
+});
 expectConnection();
 
 store.changed();
