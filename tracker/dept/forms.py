@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from ..commitments import evidence
 from ..commitments.lifecycle import NOTE_MAX
 from ..commitments.present import status_choices
+from ..commitments.scrub import UnreadableFile
 from ..errors import AppError
 from ..models import Episode
 
@@ -27,6 +28,7 @@ NOT_ACCEPTED = _l("This file is not a JPEG, PNG or WebP image or a PDF document 
                   "not its name).")
 TOO_LARGE = _l("The file is larger than %(size)s.")
 EMPTY = _l("The file is empty.")
+DAMAGED = _l("The file cannot be read; it may be damaged.")
 REQUIRED = _l("Write a note; it goes into the timeline.")
 
 
@@ -163,9 +165,9 @@ def after_message(current: date) -> str:
 
 
 def evidence_message(error: AppError) -> str:
-    """A refused upload in the reader's language: too large, not an accepted type, or empty."""
+    """A refused upload in the reader's language: too large, not an accepted type, damaged, or empty."""
     if error.status == 413:
         return str(TOO_LARGE % {"size": size_limit()})
     if error.status == 415:
         return str(NOT_ACCEPTED)
-    return str(EMPTY)
+    return str(DAMAGED if isinstance(error, UnreadableFile) else EMPTY)
