@@ -1,12 +1,15 @@
 """Test data for the commitment lifecycle: commitments in any state, evidence files, snapshots."""
 from __future__ import annotations
 
+import io
 import secrets
 import struct
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
+from PIL import Image
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from tracker.commitments import rules, service
@@ -26,10 +29,27 @@ def png_bytes() -> bytes:
             + chunk(b"IEND", b""))
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+def image_bytes(image_format: str, size: tuple[int, int] = (4, 3), **options) -> bytes:
+    """A real image of that format (evidence is decoded and re-encoded, so it must be one)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def pdf_bytes(metadata: dict[str, str] | None = None) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 100)
+    if metadata:
+        writer.add_metadata(metadata)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+JPEG = image_bytes("JPEG")
 PNG = png_bytes()
-WEBP = b"RIFF" + struct.pack("<I", 30) + b"WEBPVP8L" + struct.pack("<I", 18) + b"\x2f\x00\x00\x00" + b"\x00" * 14
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+WEBP = image_bytes("WEBP")
+PDF = pdf_bytes()
 HTML = b"<!doctype html><script>alert(document.cookie)</script>"
 ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..api import api_blueprint, page_of
 from ..permissions import allow, ensure_case_visible
 from . import service
-from .schemas import CaseIn, CaseListOut, CaseOut, CasePatch, CaseQuery
+from .schemas import CaseIn, CaseListOut, CaseOut, CasePatch, CaseQuery, PublicTextIn
 
 blp = api_blueprint("cases_api", __name__, "/cases", description="The case pool")
 
@@ -51,3 +51,12 @@ def get_case(case_id: int):
 @blp.alt_response(409, description="the work-order number belongs to another case")
 def update_case(changes: dict, case_id: int):
     return service.update_case(service.get_case(case_id), changes)
+
+
+@blp.route("/<int:case_id>/public-text", methods=["PUT"])
+@allow("producer", "supervisor")
+@blp.arguments(PublicTextIn)
+@blp.response(200, CaseOut, description="the case with its new public text, personal data in it masked")
+def set_public_text(data: dict, case_id: int):
+    """What the public, the display and the feeds read of this case, before (or after) it airs."""
+    return service.set_public_text(service.get_case(case_id), data)

@@ -48,7 +48,27 @@ class CaseFilterForm(FlaskForm):
                 if field.data and not field.errors}
 
 
-class CaseForm(FlaskForm):
+class ServiceErrors:
+    """Puts a refusal from the service on a form: `SERVICE_FIELDS` says where a service field
+    name lands, `SERVICE_MESSAGES` what to say there instead of the service's words."""
+
+    SERVICE_FIELDS: dict[str, str] = {}
+    SERVICE_MESSAGES: dict = {}
+    form_errors: list
+
+    def show_error(self, error: AppError) -> None:
+        """Put a refusal from the service next to the fields it concerns."""
+        for name, messages in (error.fields or {"_": [error.message]}).items():
+            target = getattr(self, self.SERVICE_FIELDS.get(name, name), None)
+            if target is None or not hasattr(target, "errors"):
+                self.form_errors.append(error.message)
+                continue
+            if not isinstance(target.errors, list):
+                target.errors = list(target.errors)
+            target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
+
+
+class CaseForm(ServiceErrors, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"])])
     summary = TextAreaField(_l("What the citizen reports"),
                             validators=[DataRequired(), Length(max=LIMITS["summary"])])
@@ -94,23 +114,24 @@ class CaseForm(FlaskForm):
         }
         return data
 
-    def show_error(self, error: AppError) -> None:
-        """Put a refusal from the service next to the fields it concerns."""
-        for name, messages in (error.fields or {"_": [error.message]}).items():
-            target = getattr(self, self.SERVICE_FIELDS.get(name, name), None)
-            if target is None or not hasattr(target, "errors"):
-                self.form_errors.append(error.message)
-                continue
-            if not isinstance(target.errors, list):
-                target.errors = list(target.errors)
-            target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
-
 
 class CaseEditForm(CaseForm):
     status = SelectField(_l("Status"), choices=status_choices)
 
     def to_data(self) -> dict:
         return {**super().to_data(), "status": self.status.data}
+
+
+class PublicTextForm(ServiceErrors, FlaskForm):
+    """What the public, the display and the feeds read of a case."""
+
+    public_title = StringField(_l("Public title"), validators=[DataRequired(), Length(max=LIMITS["public_title"])])
+    public_summary = TextAreaField(_l("Public summary"),
+                                   validators=[Optional(), Length(max=LIMITS["public_summary"])])
+
+    def to_data(self) -> dict:
+        return {"public_title": self.public_title.data or "", "public_summary": self.public_summary.data or ""}
+
 
 
 def form_data_of(case) -> dict:  # noqa: ANN001 - a Case

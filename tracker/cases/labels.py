@@ -35,3 +35,16 @@ def source_choices() -> list[tuple[str, str]]:
 
 def status_choices() -> list[tuple[str, str]]:
     return [(status.value, str(label)) for status, label in STATUS_LABELS.items()]
+
+
+PERSONAL_DATA_LABELS = {
+    "phone": _l("Phone number"),
+    "id_number": _l("ID number"),
+    "email": _l("E-mail address"),
+    "plate": _l("Plate number"),
+    "name": _l("Name"),
+}
+
+
+def personal_data_label(kind: str) -> str:
+    return str(PERSONAL_DATA_LABELS.get(kind, kind))

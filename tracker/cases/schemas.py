@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
 from ..models import CaseSource, CaseStatus
-from .service import COMPLAINANT_LIMITS, LIMITS
+from .service import COMPLAINANT_LIMITS, LIMITS, masked_items
 
 SOURCES = [source.value for source in CaseSource]
 STATUSES = [status.value for status in CaseStatus]
@@ -44,12 +44,24 @@ class _OptionalCaseFields(Schema):
         "description": "private: only admin, producer, supervisor and the case's departments read it"})
 
 
+PUBLIC_TITLE_DESCRIPTION = ("what the public, the display and the feeds read as the title; by default the "
+                            "title with personal data masked. Personal data in it is masked all the same.")
+PUBLIC_SUMMARY_DESCRIPTION = "likewise for the summary; may be empty"
+
+
+class PublicTextIn(Schema):
+    public_title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX),
+                                 metadata={"description": PUBLIC_TITLE_DESCRIPTION})
+    public_summary = fields.String(validate=validate.Length(max=SUMMARY_MAX),
+                                   metadata={"description": PUBLIC_SUMMARY_DESCRIPTION})
+
+
 DEPARTMENT_CODES_DESCRIPTION = (
     "codes of the responsible departments, the lead first; each once, every one known"
 )
 
 
-class CaseIn(_OptionalCaseFields):
+class CaseIn(_OptionalCaseFields, PublicTextIn):
     title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=SUMMARY_MAX))
     department_codes = fields.List(
@@ -57,7 +69,7 @@ class CaseIn(_OptionalCaseFields):
         validate=validate.Length(min=1), metadata={"description": DEPARTMENT_CODES_DESCRIPTION})
 
 
-class CasePatch(_OptionalCaseFields):
+class CasePatch(_OptionalCaseFields, PublicTextIn):
     """Any subset of a case's fields; `complainant` changes only the keys it names."""
 
     title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
@@ -73,6 +85,13 @@ class CaseDepartmentOut(Schema):
     name = fields.String()
 
 
+class MaskedItemOut(Schema):
+    field = fields.String(metadata={"description": "`title` or `summary`"})
+    kind = fields.String(metadata={"description": "`phone`, `id_number`, `email`, `plate` or `name`"})
+    original = fields.String(metadata={"description": "as typed in the hotline text"})
+    replacement = fields.String(metadata={"description": "what the public text shows instead (may be empty)"})
+
+
 class CaseOut(Schema):
     """A case as its readers see it. Every endpoint that answers with it is limited to the
     readers who may see the complainant, so the complainant is given in full."""
@@ -81,7 +100,12 @@ class CaseOut(Schema):
     ref = fields.String(metadata={"description": "reference number, e.g. SY-2026-0042"})
     work_order_no = fields.String(allow_none=True)
     title = fields.String()
-    summary = fields.String()
+    summary = fields.String(metadata={"description": "the hotline text, as typed: staff only"})
+    public_title = fields.String(metadata={"description": PUBLIC_TITLE_DESCRIPTION})
+    public_summary = fields.String(metadata={"description": "what the public reads as the summary"})
+    masked = fields.Function(lambda case: MaskedItemOut(many=True).dump(masked_items(case)), metadata={
+        "type": "array", "items": {"type": "object"},
+        "description": "the personal data found in the hotline text and masked in the public text"})
     location = fields.String()
     category = fields.String()
     source = fields.Function(lambda case: case.source.value,

@@ -2,8 +2,11 @@
 
 Input is a plain mapping shaped like the API body: `title`, `summary`, `department_codes`
 (the lead first), `category`, `source`, `location`, `work_order_no`, `status`, and
-`complainant: {name, phone}`. Everything is checked before anything changes, so a refused
-request leaves the database as it was. Text is stored exactly as given.
+`complainant: {name, phone}`, and the public text `public_title`, `public_summary`.
+Everything is checked before anything changes, so a refused request leaves the database as it
+was. The hotline text is stored exactly as given; the public text is derived from it with
+personal data masked (`personal_data`), or written by an editor and masked again (the `Case`
+model keeps that rule, so every writer follows it).
 """
 from __future__ import annotations
 
@@ -18,13 +21,17 @@ from ..departments.service import codes_to_departments
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Case, CaseDepartment, CaseSource, CaseStatus, Department, User, utcnow
+from . import personal_data
 from .refs import assign_ref
 
 # Longest text each field takes (the database columns' sizes; summary is a TEXT, kept sane).
-LIMITS = {"title": 200, "summary": 20000, "location": 200, "category": 50, "work_order_no": 64}
+LIMITS = {"title": 200, "summary": 20000, "location": 200, "category": 50, "work_order_no": 64,
+          "public_title": 200, "public_summary": 20000}
 COMPLAINANT_LIMITS = {"name": 100, "phone": 40}
 REQUIRED_TEXT = ("title", "summary")
-PLAIN_TEXT = ("title", "summary", "location", "category")
+# The public text comes after the hotline text it would otherwise follow.
+PLAIN_TEXT = ("title", "summary", "location", "category", "public_title", "public_summary")
+PUBLIC_TEXT = ("public_title", "public_summary")
 REF_ATTEMPTS = 5
 LIKE_ESCAPE = "\\"
 
@@ -88,6 +95,33 @@ def update_case(case: Case, changes: dict) -> Case:
         db.session.rollback()
         raise _clash() from error
     return case
+
+
+def set_public_text(case: Case, data: dict) -> Case:
+    """An editor's public title and summary (personal data in them is masked all the same)."""
+    changes = {name: data[name] for name in PUBLIC_TEXT if name in data}
+    _check_fields(changes, creating=False)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.updated_at = utcnow()
+    db.session.commit()
+    return case
+
+
+@dataclass(frozen=True)
+class MaskedItem:
+    """A piece of personal data found in a case's hotline text and masked in its public text."""
+
+    field: str        # "title" or "summary"
+    kind: str         # personal_data's kinds: phone, id_number, email, plate, name
+    original: str
+    replacement: str
+
+
+def masked_items(case: Case) -> list[MaskedItem]:
+    """What the public text hides of the hotline text, for the producer and the supervisor."""
+    return [MaskedItem(name, finding.kind, finding.original, finding.replacement)
+            for name in ("title", "summary") for finding in personal_data.find(getattr(case, name))]
 
 
 def save_new_case(case: Case) -> Case:
@@ -171,8 +205,9 @@ def _conditions(case_filter: CaseFilter) -> list:
 
 def _check_fields(data: dict, *, creating: bool) -> None:
     problems: dict[str, list[str]] = {}
-    for name in REQUIRED_TEXT:
-        if (creating or name in data) and not str(data.get(name) or "").strip():
+    for name in (*REQUIRED_TEXT, "public_title"):
+        required = creating and name in REQUIRED_TEXT
+        if (required or name in data) and not str(data.get(name) or "").strip():
             problems[name] = ["Required; may not be blank."]
     for name, limit in LIMITS.items():
         if len(data.get(name) or "") > limit:

@@ -10,7 +10,7 @@ from ..errors import AppError
 from ..models import Case, Department
 from ..permissions import allow, ensure_case_visible
 from . import labels, privacy, service
-from .forms import CaseEditForm, CaseFilterForm, CaseForm, form_data_of
+from .forms import CaseEditForm, CaseFilterForm, CaseForm, PublicTextForm, form_data_of
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -25,6 +25,11 @@ def case_source_label(source) -> str:  # noqa: ANN001 - a CaseSource or its valu
 @bp.app_template_global()
 def case_status_label(status) -> str:  # noqa: ANN001 - a CaseStatus or its value
     return labels.status_label(status)
+
+
+@bp.app_template_global()
+def personal_data_label(kind: str) -> str:
+    return labels.personal_data_label(kind)
 
 
 # Masked forms of the complainant, for pages whose readers may not see it in full.
@@ -64,7 +69,26 @@ def new():
 @allow("producer", "supervisor", "admin", "department")
 def detail(case_id: int):
     case = ensure_case_visible(current_user, service.get_case(case_id))
-    return render_template("cases/detail.html", case=case)
+    return render_template("cases/detail.html", case=case, masked=service.masked_items(case))
+
+
+@bp.route("/<int:case_id>/public-text", methods=["GET", "POST"])
+@allow("producer", "supervisor")
+def public_text(case_id: int):
+    """The producer or the supervisor reads what was masked and edits what the public reads."""
+    case = service.get_case(case_id)
+    form = PublicTextForm(data={"public_title": case.public_title, "public_summary": case.public_summary})
+    if form.validate_on_submit():
+        try:
+            service.set_public_text(case, form.to_data())
+        except AppError as error:
+            form.show_error(error)
+        else:
+            flash(_("The public text of %(ref)s has been saved.", ref=case.ref), "success")
+            return redirect(url_for(".detail", case_id=case.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("cases/public_text.html", form=form, case=case,
+                           masked=service.masked_items(case)), status
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])

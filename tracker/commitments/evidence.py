@@ -1,7 +1,7 @@
 """Evidence for a commitment: photos (JPEG, PNG, WebP) and PDF documents.
 
 A file is judged by its first bytes, never by its name or the type the browser claims; it is
-stored outside `static/`, in the upload folder, under a random name, and served only to those
+re-encoded without its metadata (`scrub`: no GPS position, no author), stored outside `static/`, in the upload folder, under a random name, and served only to those
 who may see its commitment, with the type its content showed. Nothing of a refused upload is
 kept, on disk or in the database.
 """
@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import Attachment, User
 from . import queries, states
 from .lifecycle import changing
+from .scrub import scrub
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MB
@@ -100,10 +101,10 @@ def max_bytes() -> int:
 
 
 def stage(stream: BinaryIO, folder: Path, limit: int) -> StagedFile:
-    """Copy an upload into `folder` under a new random name, hashing it on the way.
+    """Copy an upload into `folder` under a new random name, without its metadata (`scrub`).
 
-    Refuses an empty file (422), one over `limit` bytes (413) and one whose content is not
-    an accepted type (415), keeping nothing of it.
+    Refuses an empty file (422), one over `limit` bytes (413), one whose content is not
+    an accepted type (415) and one that cannot be decoded (422), keeping nothing of it.
     """
     first = stream.read(CHUNK)
     if not first:
@@ -115,7 +116,7 @@ def stage(stream: BinaryIO, folder: Path, limit: int) -> StagedFile:
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     partial = folder / f".{stored_name}.part"
-    digest, size = hashlib.sha256(), 0
+    size = 0
     try:
         with open(partial, "xb") as out:
             chunk = first
@@ -124,13 +125,15 @@ def stage(stream: BinaryIO, folder: Path, limit: int) -> StagedFile:
                 if size > limit:
                     raise AppError(f"The file is larger than {describe_size(limit)}.", status=413,
                                    fields={"file": [f"At most {describe_size(limit)}."]})
-                digest.update(chunk)
                 out.write(chunk)
                 chunk = stream.read(CHUNK)
+        # What is kept is the file without its metadata; the upload as received is gone.
+        scrub(partial, content_type)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return StagedFile(partial, stored_name, content_type, size, digest.hexdigest())
+    kept = partial.read_bytes()
+    return StagedFile(partial, stored_name, content_type, len(kept), hashlib.sha256(kept).hexdigest())
 
 
 def add_evidence(commitment_id: int, actor: User, upload: FileStorage) -> Attachment:

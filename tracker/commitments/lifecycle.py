@@ -164,6 +164,13 @@ def _decide(request: ExtensionRequest, status: ExtensionStatus, actor: User, not
     request.decided_at, request.decision_note = utcnow(), note
 
 
+def _ensure_not_past(deadline: date) -> None:
+    """An extension is to a day still to come (Asia/Shanghai); 422 otherwise."""
+    if deadline < rules.today():
+        raise InvalidError("The new deadline has already passed.",
+                           fields={"deadline": [f"Must be {rules.today().isoformat()} or later."]})
+
+
 def request_extension(commitment_id: int, actor: User, deadline: date, reason: str | None) -> Commitment:
     """A pending request to move the deadline to a later day; one pending at a time."""
     with changing(commitment_id, actor, "request_extension") as change:
@@ -174,6 +181,7 @@ def request_extension(commitment_id: int, actor: User, deadline: date, reason: s
         if deadline <= commitment.deadline:
             raise InvalidError("The new deadline must be after the current one.",
                                fields={"deadline": [f"Must be after {commitment.deadline.isoformat()}."]})
+        _ensure_not_past(deadline)
         request = ExtensionRequest(commitment_id=commitment.id, requested_by_id=actor.id, reason=reason,
                                    current_deadline=commitment.deadline, requested_deadline=deadline)
         db.session.add(request)
@@ -194,6 +202,9 @@ def decide_extension(commitment_id: int, actor: User, approve: bool, note: str |
         if request is None:
             raise ConflictError("No extension request is waiting for a decision.", code="no_pending_extension")
         before = {"deadline": commitment.deadline.isoformat(), "extension": extension_view(request)}
+        if approve:
+            # Approving a day that has gone by would only turn a late result into a punctual one.
+            _ensure_not_past(request.requested_deadline)
         _decide(request, ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED, actor, note)
         if approve:
             commitment.deadline = request.requested_deadline

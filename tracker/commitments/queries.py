@@ -33,6 +33,7 @@ class CommitmentFilter:
     extension_pending: bool | None = None
     vague: bool | None = None       # open, and what was promised names no deliverable
     text: str | None = None         # words in what was promised, the official, the case's ref or title
+    public: bool = False            # for the public: `text` is sought in the case's public title only
     since: date | None = None       # made on or after this day (Asia/Shanghai)
     until: date | None = None       # made on or before this day (Asia/Shanghai)
 
@@ -130,7 +131,7 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
         due_soon = due_soon_condition(day)
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
     if wanted.text:
-        conditions.append(_text_condition(wanted.text))
+        conditions.append(_text_condition(wanted.text, wanted.public))
     if wanted.vague is not None:
         vague = and_(is_open(), Commitment.vague_reason != "")
         conditions.append(vague if wanted.vague else not_(vague))
@@ -144,9 +145,12 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
     return conditions
 
 
-def _text_condition(text: str):
+def _text_condition(text: str, public: bool = False):
     pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    matching_cases = select(Case.id).where(or_(func.lower(Case.title).like(pattern, escape="\\"),
+    # The public searches what it can read: a search for a phone number in the hotline text
+    # must not tell it which case holds it.
+    title = Case.public_title if public else Case.title
+    matching_cases = select(Case.id).where(or_(func.lower(title).like(pattern, escape="\\"),
                                                func.lower(Case.ref).like(pattern, escape="\\")))
     return or_(func.lower(Commitment.content).like(pattern, escape="\\"),
                func.lower(Commitment.official_name).like(pattern, escape="\\"),

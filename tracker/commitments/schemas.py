@@ -206,7 +206,8 @@ class VerifyIn(Schema):
 
 class ExtensionIn(Schema):
     deadline = fields.Date(required=True, metadata={
-        "description": "the new deadline; must be after the current one (422 otherwise)"})
+        "description": "the new deadline; must be after the current one and not a day already past "
+                       "(422 otherwise)"})
     reason = fields.String(required=True, validate=validate.Length(max=NOTE_MAX),
                            metadata={"description": "why more time is needed; may not be blank"})
 

@@ -14,9 +14,10 @@ from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..commitments import evidence
+from ..commitments import evidence, rules
 from ..commitments.lifecycle import NOTE_MAX
 from ..commitments.present import status_choices
+from ..commitments.scrub import UnreadableFile
 from ..errors import AppError
 from ..models import Episode
 
@@ -27,6 +28,8 @@ NOT_ACCEPTED = _l("This file is not a JPEG, PNG or WebP image or a PDF document 
                   "not its name).")
 TOO_LARGE = _l("The file is larger than %(size)s.")
 EMPTY = _l("The file is empty.")
+PAST_DAY = _l("That day has already passed; choose today or a later day.")
+DAMAGED = _l("The file cannot be read; it may be damaged.")
 REQUIRED = _l("Write a note; it goes into the timeline.")
 
 
@@ -150,12 +153,14 @@ class ExtensionForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.current_deadline = current_deadline
         if current_deadline is not None:
-            self.deadline.render_kw = {"min": (current_deadline + timedelta(days=1)).isoformat()}
+            self.deadline.render_kw = {"min": max(current_deadline + timedelta(days=1), rules.today()).isoformat()}
             self.SERVICE_MESSAGES = {**self.SERVICE_MESSAGES, "deadline": after_message(current_deadline)}
 
     def validate_deadline(self, field: DateField) -> None:
         if self.current_deadline is not None and field.data and field.data <= self.current_deadline:
             raise ValidationError(after_message(self.current_deadline))
+        if field.data and field.data < rules.today():
+            raise ValidationError(str(PAST_DAY))
 
 
 def after_message(current: date) -> str:
@@ -163,9 +168,9 @@ def after_message(current: date) -> str:
 
 
 def evidence_message(error: AppError) -> str:
-    """A refused upload in the reader's language: too large, not an accepted type, or empty."""
+    """A refused upload in the reader's language: too large, not an accepted type, damaged, or empty."""
     if error.status == 413:
         return str(TOO_LARGE % {"size": size_limit()})
     if error.status == 415:
         return str(NOT_ACCEPTED)
-    return str(EMPTY)
+    return str(DAMAGED if isinstance(error, UnreadableFile) else EMPTY)

@@ -46,7 +46,7 @@ def urgency(commitment: Commitment, day: date) -> dict:
 def board_commitment(commitment: Commitment, progress: dict | None, day: date) -> dict[str, Any]:
     case = commitment.case
     return {
-        "id": commitment.id, "case_id": commitment.case_id, "case_ref": case.ref, "case_title": case.title,
+        "id": commitment.id, "case_id": commitment.case_id, "case_ref": case.ref, "case_title": case.public_title,
         "department": commitment.department.name, "official_name": commitment.official_name,
         "official_title": commitment.official_title, "content": commitment.content,
         "deadline": commitment.deadline.isoformat(), "original_deadline": commitment.original_deadline.isoformat(),

@@ -1,7 +1,8 @@
 """The `state` every display receives (PRODUCT.md, "Live push"). Public data only.
 
-Nothing here reads a complainant's name or phone: the case is described by its reference,
-title, summary and departments, and that is all a display, a vote page or OBS ever gets.
+Nothing here reads a complainant's name or phone, nor the hotline text: the case is described
+by its reference, public title and summary (personal data masked) and departments, and that
+is all a display, a vote page or OBS ever gets.
 """
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _case_brief(case: Case) -> dict:
-    return {"id": case.id, "ref": case.ref, "title": case.title}
+    return {"id": case.id, "ref": case.ref, "title": case.public_title}
 
 
 def _case_full(case: Case) -> dict:
-    return {**_case_brief(case), "summary": case.summary, "location": case.location,
+    return {**_case_brief(case), "summary": case.public_summary, "location": case.location,
             "departments": [link.department.name for link in case.department_links]}
 
 

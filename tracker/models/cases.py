@@ -5,8 +5,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..cases.personal_data import masked
 from ..extensions import db
 from .accounts import Department, enum_column
 from .types import UTCDateTime, utcnow
@@ -38,6 +39,10 @@ class Case(db.Model):
     work_order_no: Mapped[str | None] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # What the public, the display, /live, the feeds and the exports read: the hotline text with
+    # personal data masked, or an editor's version of it (masked again when saved).
+    public_title: Mapped[str] = mapped_column(String(200), default="")
+    public_summary: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(50), default="", index=True)
     source: Mapped[CaseSource] = mapped_column(enum_column(CaseSource), default=CaseSource.HOTLINE)
@@ -61,6 +66,19 @@ class Case(db.Model):
     @property
     def lead_department(self) -> Department | None:
         return self.department_links[0].department if self.department_links else None
+
+    @validates("title", "summary")
+    def _follow_hotline_text(self, key: str, value: str) -> str:
+        """A changed hotline text brings a new public text, unless an editor has written one."""
+        public_key = f"public_{key}"
+        current = getattr(self, public_key)
+        if current is None or current == masked(getattr(self, key)):
+            setattr(self, public_key, value)
+        return value
+
+    @validates("public_title", "public_summary")
+    def _mask_public_text(self, key: str, value: str) -> str:
+        return masked(value)
 
     def __repr__(self) -> str:
         return f"<Case {self.ref}>"

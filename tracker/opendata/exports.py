@@ -56,7 +56,8 @@ def parse_filter(args) -> queries.CommitmentFilter:  # noqa: ANN001 - the reques
     return queries.CommitmentFilter(
         department=args.get("department", "").strip() or None, status=status,
         overdue=_yes_no(args, "overdue"), due_soon=_yes_no(args, "due_soon"),
-        episode=_number(args, "episode"), text=text, since=_day(args, "since"), until=_day(args, "until"))
+        episode=_number(args, "episode"), text=text, since=_day(args, "since"), until=_day(args, "until"),
+        public=True)
 
 
 def selection(wanted: queries.CommitmentFilter):
@@ -135,7 +136,7 @@ def _row(commitment: Commitment, words: Wording, today: date) -> list:
     case, episode = commitment.case, commitment.episode
     overdue = rules.is_overdue(commitment.deadline, commitment.status, today)
     return [
-        commitment.id, case.ref, case.title, commitment.department.name, episode.number, episode.air_date,
+        commitment.id, case.ref, case.public_title, commitment.department.name, episode.number, episode.air_date,
         commitment.official_name, commitment.official_title, commitment.content, commitment.quote,
         commitment.deadline, commitment.original_deadline, words.statuses[commitment.status],
         words.yes if overdue else words.no, commitment.progress_percent,

@@ -240,7 +240,7 @@ def _request(case: Case, facts: CaseFacts, site: str) -> dict:
         "status_notes": status_notes(counts),
         "service_name": category or _("Uncategorised"),
         "service_code": service_code(category),
-        "description": f"{case.title} — {case.summary}" if case.summary else case.title,
+        "description": f"{case.public_title} — {case.public_summary}" if case.public_summary else case.public_title,
         "agency_responsible": lead.name if lead else "",
         "service_notice": "",
         "requested_datetime": w3(case.created_at),

@@ -26,7 +26,8 @@ def list_commitments(query: dict):
     page, per_page = page_of(query)
     wanted = queries.CommitmentFilter(
         department=query.get("department"), status=query.get("status"), overdue=query.get("overdue"),
-        due_soon=query.get("due_soon"), episode=query.get("episode"), text=query.get("q"))
+        due_soon=query.get("due_soon"), episode=query.get("episode"), text=query.get("q"),
+        public=True)
     items, total = queries.list_matching(true(), wanted, page, per_page)
     return {"items": items, "total": total}
 

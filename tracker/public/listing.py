@@ -131,7 +131,7 @@ def commitments_page(wanted: PublicQuery, per_page: int = PER_PAGE) -> tuple[lis
     """One page of the matching commitments, how many match, and the page it is (a page past
     the last one answers the last)."""
     narrowed = queries.CommitmentFilter(department=wanted.department, status=wanted.status, overdue=wanted.overdue,
-                                        episode=wanted.episode, text=wanted.q)
+                                        episode=wanted.episode, text=wanted.q, public=True)
     scope, order = made_within(wanted.since, wanted.until), ORDERS[wanted.sort]
     items, total = queries.list_matching(scope, narrowed, wanted.page, per_page, order)
     last = max((total + per_page - 1) // per_page, 1)

@@ -35,8 +35,9 @@ class PublicCommitmentQuery(PageQuery):
 class PublicCaseOut(Schema):
     id = fields.Integer()
     ref = fields.String()
-    title = fields.String()
-    summary = fields.String()
+    # The public text: the hotline text with personal data masked, or an editor's version.
+    title = fields.String(attribute="public_title")
+    summary = fields.String(attribute="public_summary")
     location = fields.String()
     category = fields.String()
 
