@@ -174,7 +174,9 @@ Errors: `{"error": {"code", "message", "fields"}}` with the status: 400 `malform
 401 `unauthenticated`, 403 `forbidden`, 404 `not_found`, 405 `method_not_allowed`,
 409 `conflict`, 413 `too_large`, 415 `unsupported_media_type`, 422 `invalid`
 (`fields` maps each field, dotted when nested, to its messages), 429 `rate_limited`.
-Unknown fields in a body are refused with 422.
+Unknown fields in a body are refused with 422, and so are integers outside −2147483648…2147483647
+(an id beyond that range in a path is a 404). A body nested deeper than 32 levels, or holding text
+that is not valid Unicode, is 400.
 
 Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_page`
 (1–200, default 50). Filters take codes and plain words: `department=ZJJ`, `status=pool`.
