@@ -1,4 +1,21 @@
-"""Fixtures: an app per test on each database, clients, and API helpers."""
+"""Fixtures: an app per test, clients, and API helpers.
+
+Which database a test runs on — the rule for everyone adding tests:
+
+- The `app` fixture (and so `client`, `make`, `api`, …) is SQLite by default. Pages, permissions,
+  forms, i18n, presenters and most API behaviour do not depend on the database; running them
+  twice only doubled the suite's time.
+- Mark a test `@pytest.mark.both_databases` (or a whole module with
+  `pytestmark = pytest.mark.both_databases`) when the database can behave differently: locks,
+  compare-and-set versions and concurrency, constraints (unique indexes, one on-air item),
+  migrations, search and text queries, SQL aggregates (league table, medians), date and time
+  arithmetic in SQL, JSON columns, row-locking queues (reminders, the outbox), upserts. It then
+  runs once on SQLite and once on PostgreSQL (ids `[sqlite]` and `[postgresql]`).
+- When in doubt, mark it: a test that runs twice costs a fraction of a second; a PostgreSQL-only
+  bug found in production costs a show.
+
+Without PostgreSQL the `[postgresql]` tests skip; under TRACKER_REQUIRE_SERVICES=1 (CI) they fail.
+"""
 from __future__ import annotations
 
 import contextvars
@@ -68,10 +85,17 @@ def make_app(url: str, tmp_path, **overrides):
     return application
 
 
-@pytest.fixture(params=DATABASES)
+def pytest_generate_tests(metafunc):
+    """`both_databases` tests get the `app` fixture once per database (see the docstring above)."""
+    if "app" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("app", DATABASES, indirect=True)
+
+
+@pytest.fixture
 def app(request, tmp_path):
-    """The app on a fresh, migrated database: every test runs on SQLite and on PostgreSQL."""
-    application = make_app(database_url(request.param, request, tmp_path), tmp_path)
+    """The app on a fresh, migrated database: SQLite, or each database under `both_databases`."""
+    kind = getattr(request, "param", "sqlite")
+    application = make_app(database_url(kind, request, tmp_path), tmp_path)
     yield application
     with application.app_context():
         db.session.remove()

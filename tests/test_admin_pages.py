@@ -139,6 +139,7 @@ def test_admin_renames_recategorises_and_deactivates_a_department(admin, make):
     assert admin.get("/admin/departments/999999").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_the_department_list_searches_filters_and_sorts(admin, make):
     make.department("ZJJ", "市住建局")
     make.department("WJW", "市卫健委")

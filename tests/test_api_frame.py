@@ -108,6 +108,7 @@ def test_any_text_is_stored_and_returned_verbatim(api, text):
     assert api.anonymous.get("/api/v1/departments/X1").get_json()["name"] == text
 
 
+@pytest.mark.both_databases
 def test_duplicate_code_is_409(api):
     admin = api.as_role("admin")
     assert admin.post("/api/v1/departments", json={"code": "ZJJ", "name": "市住建局"}).status_code == 201

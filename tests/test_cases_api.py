@@ -54,6 +54,7 @@ def case_count() -> int:
 
 # --- creating -----------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_producer_creates_a_case_with_a_reference_number(producer):
     body = create(producer)
     year = datetime.now(ZoneInfo("Asia/Shanghai")).year
@@ -82,6 +83,7 @@ def test_the_lead_is_whichever_department_comes_first(producer):
     assert body["lead_department"] == "FX"
 
 
+@pytest.mark.both_databases
 def test_reference_numbers_are_unique_and_sequential(producer):
     refs = [create(producer, title=f"问题{n}")["ref"] for n in range(1, 4)]
     assert [int(ref.rsplit("-", 1)[1]) for ref in refs] == [1, 2, 3]
@@ -89,6 +91,7 @@ def test_reference_numbers_are_unique_and_sequential(producer):
     assert all(re.fullmatch(r"SY-\d{4}-\d{4}", ref) for ref in refs)
 
 
+@pytest.mark.both_databases
 def test_a_number_taken_by_another_writer_is_retried(producer, monkeypatch):
     create(producer)
     real_assign = service.assign_ref
@@ -110,6 +113,7 @@ def test_a_number_taken_by_another_writer_is_retried(producer, monkeypatch):
     assert case_count() == 2
 
 
+@pytest.mark.both_databases
 def test_work_order_number_is_kept_and_may_not_repeat(producer):
     assert create(producer, work_order_no="GD20261129001")["work_order_no"] == "GD20261129001"
     clash = producer.post(CASES, json=new_case(work_order_no="GD20261129001"))
@@ -301,11 +305,13 @@ def ids_for(client, **query) -> set[int]:
     return {item["id"] for item in response.get_json()["items"]}
 
 
+@pytest.mark.both_databases
 def test_filter_by_department_matches_any_responsible_department(producer, pool):
     assert ids_for(producer, department="ZJJ") == {pool["road"]["id"], pool["power"]["id"]}
     assert ids_for(producer, department="FX") == {pool["power"]["id"], pool["water"]["id"]}
 
 
+@pytest.mark.both_databases
 def test_filter_by_category_source_and_status(producer, pool):
     assert ids_for(producer, category="转供电") == {pool["power"]["id"]}
     assert ids_for(producer, source="letter") == {pool["water"]["id"]}
@@ -324,14 +330,17 @@ def test_filter_by_category_source_and_status(producer, pool):
     ("100%", "parking"),           # % is a character, not a wildcard
     ("full_", "parking"),          # so is _
 ])
+@pytest.mark.both_databases
 def test_search_finds_words_in_ref_title_summary_location_and_work_order(producer, pool, q, case):
     assert ids_for(producer, q=q) == {pool[case]["id"]}
 
 
+@pytest.mark.both_databases
 def test_search_by_reference_number(producer, pool):
     assert ids_for(producer, q=pool["water"]["ref"]) == {pool["water"]["id"]}
 
 
+@pytest.mark.both_databases
 def test_search_wildcards_from_users_match_nothing_on_their_own(producer, pool):
     assert ids_for(producer, q="%") == {pool["parking"]["id"]}
     assert ids_for(producer, q="_") == {pool["parking"]["id"]}
@@ -372,6 +381,7 @@ def test_a_patch_changes_only_what_it_names(producer):
     assert body["departments"] == created["departments"]
 
 
+@pytest.mark.both_databases
 def test_reordering_departments_changes_the_lead(producer):
     created = create(producer, department_codes=["ZJJ", "CGJ"])
     body = producer.patch(f"{CASES}/{created['id']}", json={"department_codes": ["CGJ", "ZJJ"]}).get_json()
@@ -406,6 +416,7 @@ def test_an_invalid_edit_changes_nothing(producer, changes, field):
     assert producer.get(f"{CASES}/{created['id']}").get_json() == created
 
 
+@pytest.mark.both_databases
 def test_an_edit_may_not_take_another_cases_work_order_number(producer):
     create(producer, work_order_no="GD-1")
     other = create(producer, work_order_no="GD-2")

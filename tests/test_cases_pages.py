@@ -120,6 +120,7 @@ def test_the_pool_lists_cases_newest_first_with_a_new_case_button(producer, make
         assert text in page
 
 
+@pytest.mark.both_databases
 def test_the_pool_filters_and_searches(producer, make, departments):
     road = make.case("断头路", departments=[departments["ZJJ"]], category="断头路", location="茅箭区")
     power = make.case("转供电", departments=[departments["FX"], departments["ZJJ"]], category="转供电",
@@ -221,6 +222,7 @@ def test_a_form_without_the_csrf_token_is_refused(producer):
     assert case_count() == 0
 
 
+@pytest.mark.both_databases
 def test_a_taken_work_order_number_is_shown_at_its_field(producer, make, departments):
     make.case(departments=[departments["ZJJ"]], work_order_no="GD-1")
     client, csrf = producer

@@ -1,6 +1,7 @@
 """The `tracker` command as PRODUCT.md fixes it."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tracker.auth.service import user_for_token
@@ -8,6 +9,7 @@ from tracker.extensions import db
 from tracker.models import Department, Role, User
 
 
+@pytest.mark.both_databases
 def test_init_db_is_safe_to_run_twice(runner):
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
@@ -21,6 +23,7 @@ def test_create_department(runner, make):
     assert db.session.scalar(select(Department.name).where(Department.code == "ZJJ")) == "市住建局"
 
 
+@pytest.mark.both_databases
 def test_create_department_twice_fails_clearly(runner, make):
     runner.invoke(args=["create-department", "ZJJ", "市住建局"])
     result = runner.invoke(args=["create-department", "ZJJ", "市住建局"])

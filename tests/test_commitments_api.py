@@ -57,6 +57,7 @@ def names(ids: dict, *wanted: str) -> list[int]:
     return [ids[name] for name in wanted]
 
 
+@pytest.mark.both_databases
 def test_supervisor_sees_everything_overdue_first_then_by_deadline(city):
     ids, clients, _ = city
     expected = names(ids, "jtj_overdue_old", "zjj_overdue", "zjj_verified_late", "zjj_today", "zjj_in3",
@@ -168,6 +169,7 @@ def test_detail_has_the_timeline_oldest_first(city):
     assert body["status"] == "claimed_done" and body["progress_percent"] == 30
 
 
+@pytest.mark.both_databases
 def test_overdue_turns_at_midnight_in_shanghai(city, on_day):
     ids, clients, _ = city
     path = f"/api/v1/commitments/{ids['zjj_today']}"
@@ -211,6 +213,7 @@ def test_rules_at_the_boundaries():
         assert rules.is_due_soon(TODAY - timedelta(days=1), status, on=TODAY) is False
 
 
+@pytest.mark.both_databases
 def test_a_backfilled_commitment_is_overdue_at_once(api, make, on_day):
     department = make.department("ZJJ", "市住建局")
     case, episode = make.case(departments=[department]), make.episode()

@@ -254,6 +254,7 @@ def test_a_pending_request_lapses_when_the_commitment_is_verified(desk):
     assert supervisor.post(path(commitment_id, "extension/approve"), json={}).status_code == 409
 
 
+@pytest.mark.both_databases
 def test_the_database_refuses_a_second_pending_request(app, desk):
     commitment_id, _, _ = desk
     rows = [ExtensionRequest(commitment_id=commitment_id, current_deadline=DEADLINE,
@@ -267,6 +268,7 @@ def test_the_database_refuses_a_second_pending_request(app, desk):
 # Concurrency and the timeline's immutability --------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_two_claims_at_once_one_wins(app, desk):
     commitment_id, department, _ = desk
     results: list[int] = []
@@ -285,6 +287,7 @@ def test_two_claims_at_once_one_wins(app, desk):
     assert event_count(commitment_id) == 2
 
 
+@pytest.mark.both_databases
 def test_a_timeline_event_cannot_be_changed(desk):
     commitment_id, _, _ = desk
     event = reload(commitment_id).events[0]
@@ -295,6 +298,7 @@ def test_a_timeline_event_cannot_be_changed(desk):
     assert reload(commitment_id).events[0].note == ""
 
 
+@pytest.mark.both_databases
 def test_a_timeline_event_cannot_be_deleted(desk):
     commitment_id, _, _ = desk
     db.session.delete(reload(commitment_id).events[0])
@@ -308,6 +312,7 @@ def test_a_timeline_event_cannot_be_deleted(desk):
     update(CommitmentEvent).values(note="改写"),
     delete(CommitmentEvent),
 ])
+@pytest.mark.both_databases
 def test_bulk_statements_cannot_touch_the_timeline(desk, statement):
     commitment_id, _, _ = desk
     with pytest.raises(TimelineImmutableError):

@@ -88,6 +88,7 @@ def test_the_list_shows_every_episode_newest_first_with_its_size(producer, make,
     assert f'href="/studio/episodes/{episode.id}/edit"' in page
 
 
+@pytest.mark.both_databases
 def test_the_new_episode_form_suggests_the_next_number(producer, episode):
     client, _ = producer
     page = client.get("/studio/episodes").text
@@ -139,6 +140,7 @@ def test_invalid_input_is_shown_next_to_its_field_and_changes_nothing(producer, 
     assert episodes() == []
 
 
+@pytest.mark.both_databases
 def test_a_number_in_use_is_refused_on_its_field(producer, episode):
     client, csrf = producer
 

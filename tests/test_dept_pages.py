@@ -110,6 +110,7 @@ def test_an_account_without_a_department_is_told_so(api, make):
 
 # --- the list ------------------------------------------------------------------------------
 
+@pytest.mark.both_databases
 def test_only_our_commitments_overdue_first_then_by_deadline(desk, commitments, zjj, jtj):
     later = commitments.create(zjj, deadline=days(20), content="年底前打通幸福路")
     soon = commitments.create(zjj, deadline=days(2), content="两天内清理垃圾")

@@ -79,6 +79,7 @@ def test_xlsx_reads_back_the_same_rows(client, city):
     ("since=2026-12-01", {"verified", "given_up"}),
     ("until=2026-10-31", set()),
 ])
+@pytest.mark.both_databases
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_exports_take_the_filters_of_the_public_list(client, city, query, wanted, kind):
     made = {"worked": date(2026, 11, 30), "verified": date(2026, 12, 1), "given_up": date(2026, 12, 9)}

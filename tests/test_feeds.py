@@ -41,6 +41,7 @@ def commitment_of(entry: dict) -> int:
     return int(entry["link"].rsplit("/", 1)[1])
 
 
+@pytest.mark.both_databases
 def test_all_updates_newest_first(client, city):
     feed = parsed(client.get("/feeds/updates.atom"))
     assert feed["title"] == "《周五面对面》承诺进展"

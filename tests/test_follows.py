@@ -18,6 +18,8 @@ from tracker.models import Follow, OutgoingMail, utcnow
 from .commitment_data import Commitments
 from .test_reminders import Inbox, free_port
 
+pytestmark = pytest.mark.both_databases  # the outbox and its unique follower addresses
+
 BASE = "https://tracker.example"
 COMPLAINANT = ("张秀兰", "13900000001")   # what make.case plants on every case
 NOTE = "内部备注：施工队长电话13812345678，暂不公开"

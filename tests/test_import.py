@@ -15,6 +15,8 @@ from tracker.cases import importer
 from tracker.extensions import db
 from tracker.models import Case, CaseSource, CaseStatus
 
+pytestmark = pytest.mark.both_databases  # upserts and unique work-order numbers
+
 HEADER = ["工单编号", "标题", "诉求内容", "地址", "诉求人", "联系电话", "承办单位", "类别", "来源"]
 DATA = Path(__file__).parent / "data"
 

@@ -16,6 +16,8 @@ from tracker.models import AssignmentLetter, Commitment, EpisodeStatus
 from .commitment_data import Commitments
 from .factories import PASSWORD
 
+pytestmark = pytest.mark.both_databases  # numbering under concurrency and per-year sequences
+
 
 @pytest.fixture
 def aired(make):

@@ -10,6 +10,8 @@ import pytest
 from tracker.live import presence
 from tracker.live.display_tokens import issue_display_token, revoke_display_token
 
+pytestmark = pytest.mark.both_databases  # the episode version's compare-and-set over Socket.IO
+
 COMPLAINANT = "张秀兰"
 PHONE = "13912345678"
 

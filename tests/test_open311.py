@@ -157,6 +157,7 @@ def test_service_request_ids_override_every_other_filter(client, city):
     assert requests_of(client, f"service_request_id={city['pool']}") == []
 
 
+@pytest.mark.both_databases
 def test_dates_window_on_requested_datetime(client, city):
     now = datetime.now(UTC)
     ages = {"road": 150, "bus": 30, "aired": 1}

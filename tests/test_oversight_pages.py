@@ -122,6 +122,7 @@ QUEUE_MEMBERS = {
 }
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("queue", QUEUE_MEMBERS)
 def test_each_queue_holds_its_commitments_and_counts_them(supervisor, city, queue):
     ids, _ = city
@@ -153,6 +154,7 @@ def test_queues_are_most_urgent_first_and_paged(supervisor, make):
     assert 'href="/oversight?queue=verify&amp;page=1"' in second
 
 
+@pytest.mark.both_databases
 def test_filters_narrow_the_queues_and_their_counts(supervisor, city):
     ids, _ = city
     page = supervisor.text("/oversight?queue=overdue&department=CGJ")
@@ -173,6 +175,7 @@ def test_an_unknown_filter_value_is_ignored(supervisor, city):
     assert rows(page) == [ids["claimed"]]
 
 
+@pytest.mark.both_databases
 def test_the_list_of_all_commitments_filters_by_status_and_urgency(supervisor, city):
     ids, _ = city
     everything = rows(supervisor.text("/oversight/commitments"))

@@ -51,6 +51,7 @@ def city(app, api, make, on_day):
             "hidden": hidden.id, "shown": shown.id}
 
 
+@pytest.mark.both_databases
 def test_anyone_lists_commitments_overdue_first(client, city):
     body = client.get("/api/v1/public/commitments").get_json()
     assert body["total"] == 3
@@ -126,6 +127,7 @@ def test_unknown_commitment_is_404(client, city):
     assert client.get("/api/v1/public/commitments/999999").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_the_league_table_against_hand_computed_figures(client, make, on_day):
     zjj = make.department("ZJJ", "市住建局")
     commitments = Commitments(make)
@@ -157,5 +159,6 @@ def test_the_league_table_against_hand_computed_figures(client, make, on_day):
     assert client.get(f"/api/v1/public/stats?since={TODAY.isoformat()}").get_json() == []
 
 
+@pytest.mark.both_databases
 def test_the_league_table_of_nothing_is_empty(client):
     assert client.get("/api/v1/public/stats").get_json() == []

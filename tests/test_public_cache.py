@@ -13,6 +13,8 @@ from tracker.models import EpisodeStatus, freshness
 
 from .commitment_data import Commitments
 
+pytestmark = pytest.mark.both_databases  # the data-version row and its compare-and-set
+
 TODAY = date(2026, 12, 10)
 
 

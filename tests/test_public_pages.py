@@ -167,6 +167,7 @@ def table_figures(html: str) -> dict[str, dict[str, str]]:
     return rows
 
 
+@pytest.mark.both_databases
 def test_the_league_table_shows_league_tables_figures(client, make, on_day):
     zjj, jtj = make.department("ZJJ", "市住建局"), make.department("JTJ", "市交通局")
     commitments = Commitments(make)
@@ -210,6 +211,7 @@ def test_the_start_page_shows_the_programs_figures(client, city):
     assert 'href="/departments/JTJ"' in page
 
 
+@pytest.mark.both_databases
 def test_months_are_counted_on_the_shanghai_calendar(app, make, on_day):
     department = make.department("ZJJ")
     commitments = Commitments(make)

@@ -19,6 +19,8 @@ from tracker.reminders import mail, service
 
 from .commitment_data import Commitments
 
+pytestmark = pytest.mark.both_databases  # row-locked reminder queue and date arithmetic
+
 DAY = rules.today() + timedelta(days=60)   # a day every deadline below is still ahead of today
 COMPLAINANT = ("张秀兰", "13900000001")    # what make.case plants on every case
 

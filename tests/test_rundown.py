@@ -10,6 +10,8 @@ from tracker.extensions import db
 from tracker.models import RundownEvent
 from tracker.rundown.states import MOVES
 
+pytestmark = pytest.mark.both_databases  # versions, locks and one on-air item per episode
+
 STATES = ["queued", "standby", "on_air", "done", "skipped", "held"]
 
 

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def server(tmp_path):
-    instance = tmp_path / "instance"
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the tests that only read from it (starting one takes seconds)."""
+    instance = tmp_path_factory.mktemp("serve") / "instance"
     instance.mkdir()
     srv = TrackerServer(instance)
     assert srv.run_cli("init-db").returncode == 0

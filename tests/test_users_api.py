@@ -268,6 +268,7 @@ def test_an_admin_may_change_their_own_name_and_password(api):
     assert response.status_code == 200 and response.get_json()["display_name"] == "总管理员"
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("changes", [{"active": False}, {"role": "supervisor"}])
 def test_the_last_active_admin_stays(api, changes):
     client = api.as_role("admin")
@@ -283,6 +284,7 @@ def test_an_admin_may_demote_another_admin_while_one_remains(make, api):
     assert response.status_code == 200 and response.get_json()["role"] == "producer"
 
 
+@pytest.mark.both_databases
 def test_an_inactive_admin_does_not_count_as_the_remaining_one(make, api):
     dormant = make.user("admin")
     client = api.as_role("admin")

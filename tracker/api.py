@@ -6,12 +6,18 @@ and the validation cannot drift apart.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+import json
+
+from flask import Flask, abort, current_app, g, request
 from flask_smorest import Api, Blueprint
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import UnsupportedMediaType
+
+from .bounds import DatabaseInteger, json_problem, out_of_range_fields
 
 
 API_PREFIX = "/api/v1"
@@ -49,8 +55,41 @@ def page_of(query_params: dict) -> tuple[int, int]:
     return query_params.get("page", 1), query_params.get("per_page", 50)
 
 
+class BoundedParser(FlaskParser):
+    """webargs' parser, refusing what no schema should see (tracker/bounds.py says why).
+
+    A body that is too deep, holds a lone surrogate or a number too long to read is 400; an
+    integer beyond the database's range, in a body or a query, is 422 on its field.
+    """
+
+    def _raw_load_json(self, req):  # webargs' hook
+        if not is_json_request(req):
+            return core.missing
+        try:
+            data = core.parse_json(req.get_data(cache=True))
+        except json.JSONDecodeError:
+            raise  # webargs answers these itself (an empty body is "missing")
+        except (ValueError, RecursionError) as error:  # 5,000 digits; nesting beyond the parser
+            self._handle_invalid_json_error(error, req)
+        problem = json_problem(data)
+        if problem:
+            abort(400, problem)
+        return data
+
+    def _validate_arguments(self, data, validators) -> None:
+        too_large = out_of_range_fields(data)
+        if too_large:
+            raise ValidationError(too_large)
+        super()._validate_arguments(data, validators)
+
+
+ARGUMENTS_PARSER = BoundedParser()
+
+
 def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Blueprint:
-    return Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
+    blueprint = Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
+    blueprint.ARGUMENTS_PARSER = ARGUMENTS_PARSER
+    return blueprint
 
 
 def accepts_uploads(view):
@@ -110,6 +149,8 @@ api = TrackerApi()
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its routes: every `<int:…>` then stops at the database's range.
+    app.url_map.converters["int"] = DatabaseInteger
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": API_DESCRIPTION},
         "components": {"securitySchemes": {
@@ -133,7 +174,9 @@ Errors: `{"error": {"code", "message", "fields"}}` with the status: 400 `malform
 401 `unauthenticated`, 403 `forbidden`, 404 `not_found`, 405 `method_not_allowed`,
 409 `conflict`, 413 `too_large`, 415 `unsupported_media_type`, 422 `invalid`
 (`fields` maps each field, dotted when nested, to its messages), 429 `rate_limited`.
-Unknown fields in a body are refused with 422.
+Unknown fields in a body are refused with 422, and so are integers outside −2147483648…2147483647
+(an id beyond that range in a path is a 404). A body nested deeper than 32 levels, or holding text
+that is not valid Unicode, is 400.
 
 Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_page`
 (1–200, default 50). Filters take codes and plain words: `department=ZJJ`, `status=pool`.

@@ -6,6 +6,7 @@ from flask import Blueprint, Flask, current_app, has_request_context, redirect, 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from .bounds import local_path
 from .extensions import babel
 from .permissions import ANYONE, allow
 
@@ -37,10 +38,7 @@ def select_locale() -> str:
 def switch_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(local_path(request.args.get("next")) or "/")
 
 
 def init_app(app: Flask) -> None:

@@ -1,12 +1,11 @@
 """The login page and logout."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..bounds import local_path
 from ..models import Role, User
 from ..permissions import ANYONE, allow
 from .forms import LoginForm
@@ -27,16 +26,6 @@ def home_url(user: User) -> str:
     return url_for(ROLE_HOMES[user.role])
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: a login link must not bounce anyone to another site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @per_username
 @per_address
@@ -49,7 +38,7 @@ def login_page():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or home_url(user))
+            return redirect(local_path(request.args.get("next")) or home_url(user))
         record_failure()
         flash(_("Wrong username or password."), "error")
     status = 200 if request.method == "GET" or form.errors == {} else 422
