@@ -2,9 +2,14 @@
 department surface; kept in the internal log."""
 from __future__ import annotations
 
+import pytest
+
 from tracker.live.state import build_state
 
 from .test_on_air import post, show  # noqa: F401 - the fixture
+
+# Compare-and-set versions, the withdrawn-row filter and SQL text search differ by database.
+pytestmark = pytest.mark.both_databases
 
 
 def withdraw(client, commitment_id, reason="记错了部门"):

@@ -223,7 +223,7 @@ def test_a_stale_click_is_refused_with_a_notice_and_the_view_refreshes(page, log
     forgive(request, "status of 409")
 
 
-def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show, make, needs_core):
+def test_a_commitment_recorded_in_the_form_appears_in_the_list(page, login, show, make):
     db.session.add(Commitment(episode_id=show.id, case_id=show.cases[4].id, department_id=show.cases[0].lead_department.id,
                               official_name="王建国", official_title="市住建局副局长", content="此前的承诺",
                               deadline=utcnow().date(), original_deadline=utcnow().date()))
@@ -526,21 +526,6 @@ STRAP_CONTROLS = [
 ]
 
 
-@pytest.fixture
-def needs_core(app):
-    """The strap, take-next, undo-description, correction and planned-time endpoints come with
-    issue 9's backend (branch i9-core); until it is merged these tests have nothing to drive."""
-    if not any("take-next" in rule.rule for rule in app.url_map.iter_rules()):
-        pytest.skip("needs the issue 9 endpoints (branch i9-core)")
-
-
-@pytest.fixture
-def needs_corrections(app):
-    """PATCH /api/v1/commitments/{id} and …/withdraw come with issue 9's backend too."""
-    if not any(rule.rule.endswith("/withdraw") for rule in app.url_map.iter_rules()):
-        pytest.skip("needs the commitment correction endpoints (branch i9-core)")
-
-
 @pytest.mark.parametrize("how", ["mouse", "enter"])
 def test_space_is_take_after_any_console_button(page, login, show, make, how):
     """No keyboard trap: whatever button was just used, by mouse or by Enter, Space is Take."""
@@ -549,7 +534,7 @@ def test_space_is_take_after_any_console_button(page, login, show, make, how):
 
 
 @pytest.mark.parametrize("how", ["mouse", "enter"])
-def test_space_is_take_after_the_strap_buttons(page, login, show, make, how, needs_core):
+def test_space_is_take_after_the_strap_buttons(page, login, show, make, how):
     space_takes_after(page, login, show, make, how, STRAP_CONTROLS)
 
 
@@ -699,7 +684,7 @@ def record(show, index: int, quote: str | None = None, content: str = "一个月
     return response.get_json()["id"]
 
 
-def test_take_next_is_one_key(page, login, show, needs_core):
+def test_take_next_is_one_key(page, login, show):
     show.act(0, "standby")
     show.act(0, "take")
     show.act(1, "standby")
@@ -708,7 +693,7 @@ def test_take_next_is_one_key(page, login, show, needs_core):
     expect(page.locator("[data-stage='standby'] [data-stage-field='title']")).to_have_text(TITLES[2])
 
 
-def test_a_strap_is_cued_taken_to_program_and_taken_out_by_keys(page, login, show, needs_core):
+def test_a_strap_is_cued_taken_to_program_and_taken_out_by_keys(page, login, show):
     show.act(0, "standby")
     show.act(0, "take")
     quoted = record(show, 0, quote="我们一个月内一定给群众一个交代")
@@ -741,7 +726,7 @@ def test_a_strap_is_cued_taken_to_program_and_taken_out_by_keys(page, login, sho
     expect(program.locator("[data-strap-text]")).to_have_text(zh(show.app, "No strap on air."), timeout=5 * SECOND)
 
 
-def test_undo_says_what_it_undid_and_says_plainly_when_it_cannot(page, login, show, make, needs_core, request):
+def test_undo_says_what_it_undid_and_says_plainly_when_it_cannot(page, login, show, make, request):
     show.act(0, "standby")
     show.act(0, "take")
     commitment = record(show, 0)
@@ -764,7 +749,7 @@ def test_undo_says_what_it_undid_and_says_plainly_when_it_cannot(page, login, sh
     forgive(request, "status of 409")
 
 
-def test_undo_with_nothing_to_undo_says_so(page, login, show, make, request, needs_core):
+def test_undo_with_nothing_to_undo_says_so(page, login, show, make, request):
     episode = show.other.post("/api/v1/episodes", json={"title": "下一期", "air_date": "2026-12-11"}).get_json()
     case = make.case("电动车充电棚迟迟未建", departments=[show.cases[0].lead_department])
     show.other.post(f"/api/v1/episodes/{episode['id']}/rundown", json={"case_id": case.id})
@@ -775,7 +760,7 @@ def test_undo_with_nothing_to_undo_says_so(page, login, show, make, request, nee
     forgive(request, "status of 409")
 
 
-def test_a_commitment_is_corrected_and_one_recorded_by_mistake_withdrawn(page, login, show, needs_corrections):
+def test_a_commitment_is_corrected_and_one_recorded_by_mistake_withdrawn(page, login, show):
     show.act(0, "standby")
     show.act(0, "take")
     typo = record(show, 0, quote="一个月内给个交代", content="一个月内组织专班上门核查，逐户清退多收废用")
@@ -819,7 +804,7 @@ def test_a_commitment_is_corrected_and_one_recorded_by_mistake_withdrawn(page, l
     expect(page.locator("[data-commitment-count]")).to_have_text("1")
 
 
-def test_the_planned_time_is_edited_in_the_running_order(page, login, show, needs_core):
+def test_the_planned_time_is_edited_in_the_running_order(page, login, show):
     episode = db.session.get(Episode, show.id)
     episode.scheduled_end = datetime(2026, 12, 4, 13, 0, tzinfo=UTC)
     db.session.commit()
