@@ -48,6 +48,7 @@ API = {
     "POST /api/v1/cases": PRODUCER,
     "GET /api/v1/cases/<int:case_id>": ALL,  # departments: their own cases only (ownership test)
     "PATCH /api/v1/cases/<int:case_id>": PRODUCER,
+    "PUT /api/v1/cases/<int:case_id>/public-text": {"producer", "supervisor"},
     "GET /api/v1/episodes": {"producer", "supervisor"},
     "POST /api/v1/episodes": PRODUCER,
     "GET /api/v1/episodes/<int:episode_id>": {"producer", "supervisor"},
@@ -150,6 +151,8 @@ PAGES = {
     "POST /cases/new": PRODUCER,
     "GET /cases/<int:case_id>/edit": PRODUCER,
     "POST /cases/<int:case_id>/edit": PRODUCER,
+    "GET /cases/<int:case_id>/public-text": {"producer", "supervisor"},
+    "POST /cases/<int:case_id>/public-text": {"producer", "supervisor"},
     "GET /cases/import": PRODUCER,
     "POST /cases/import": PRODUCER,
     "POST /cases/import/preview": PRODUCER,
