@@ -205,3 +205,22 @@ def test_an_undone_take_counts_only_real_seconds(show, monkeypatch):
     clock[0] += timedelta(seconds=1)
     post(producer, episode_id, f"rundown/{first}/done")
     assert {q["item_id"]: q for q in state(producer, episode_id)["queue"]}[first]["actual_seconds"] == 3
+
+
+def test_an_edited_schedule_reaches_a_connected_display_at_once_as_a_new_version(show, socket_client):
+    """The start frame's countdown and the console's back-timing read the schedule from the
+    state: an edit must not wait for the next take to reach the studio."""
+    producer, episode_id, _items, _commitment = show
+    display = socket_client("/live", auth={"episode": episode_id})
+    first = display.get_received("/live")[-1]["args"][0]
+    answer = producer.patch(f"/api/v1/episodes/{episode_id}",
+                            json={"scheduled_end": "2026-12-04T21:00:00+08:00", "title": "聚焦城市更新"})
+    assert answer.status_code == 200
+    pushed = [m["args"][0] for m in display.get_received("/live") if m["name"] == "state"]
+    assert pushed[-1]["version"] == first["version"] + 1
+    assert pushed[-1]["episode"]["title"] == "聚焦城市更新"
+    assert pushed[-1]["episode"]["scheduled_end"].startswith("2026-12-04T13:00:00")
+    # An edit is data, not an on-air action: undo looks past it and leaves it in place.
+    undo = producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
+    assert undo.status_code == 409 and undo.get_json()["error"]["code"] == "nothing_to_undo"
+    assert producer.get(f"/api/v1/episodes/{episode_id}").get_json()["title"] == "聚焦城市更新"

@@ -41,7 +41,9 @@ def get_episode_view(episode_id: int):
 @blp.arguments(EpisodePatch)
 @blp.response(200, EpisodeOut)
 def update_episode(changes: dict, episode_id: int):
-    return service.update_episode(get_episode(episode_id), changes)
+    episode, change = service.update_episode(get_episode(episode_id), changes, current_user)
+    publish(change)
+    return episode
 
 
 @blp.route("/<int:episode_id>/start", methods=["POST"])

@@ -26,15 +26,28 @@ def create_episode(title: str, air_date: date, number: int | None = None, schedu
     return episode
 
 
-def update_episode(episode: Episode, changes: dict) -> Episode:
+def update_episode(episode: Episode, changes: dict, actor: User | None = None) -> tuple[Episode, Change]:
+    """Edit the number, title, air date or schedule. The title and the schedule are part of the
+    live `state` (the start frame's countdown, the console's back-timing), so an edit is an
+    episode change like any other: a new version, logged, for the caller to publish."""
     if "number" in changes and changes["number"] != episode.number:
         if db.session.scalar(select(Episode.id).where(Episode.number == changes["number"])):
             raise ConflictError(f"Episode {changes['number']} exists.", fields={"number": ["Already in use."]})
-    for field in ("number", "title", "air_date", "scheduled_start", "scheduled_end"):
-        if field in changes:
-            setattr(episode, field, changes[field])
-    db.session.commit()
-    return episode
+    with episode_change(episode.id, None, actor, "edit", after_end=True) as change:
+        before = {field: _plain(getattr(change.episode, field)) for field in EDITABLE}
+        for field in EDITABLE:
+            if field in changes:
+                setattr(change.episode, field, changes[field])
+        change.log(before, {field: _plain(getattr(change.episode, field)) for field in EDITABLE})
+    assert change.result is not None
+    return change.episode, change.result
+
+
+EDITABLE = ("number", "title", "air_date", "scheduled_start", "scheduled_end")
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
 def list_episodes(status: str | None = None) -> list[Episode]:

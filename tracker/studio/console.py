@@ -14,6 +14,7 @@ from ..episodes import service
 from ..errors import AppError
 from ..models import Episode
 from ..permissions import allow
+from ..realtime import publish
 from ..episodes.changes import get_episode
 from .console_data import allowed_actions, episodes_with_item_counts, first_frame
 from .console_messages import ACTION_LABELS, STATE_LABELS, console_messages
@@ -48,10 +49,11 @@ def edit(episode_id: int):
     form = EpisodeForm(data=form_data_of(episode))
     if form.validate_on_submit():
         try:
-            service.update_episode(episode, form.to_data())
+            _episode, change = service.update_episode(episode, form.to_data(), current_user)
         except AppError as error:
             form.show_error(error)
         else:
+            publish(change)
             flash(_("Episode %(number)s has been saved.", number=episode.number), "success")
             return redirect(url_for(".index"))
     return _editor(form, episode)
