@@ -113,3 +113,15 @@ def test_login_never_sends_anyone_off_the_site(make, client, target):
     response = client.post(f"/login?next={target}",
                            data={"username": "producer", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/studio")
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("admin", "/cases"), ("producer", "/cases"), ("supervisor", "/oversight/commitments"),
+    ("supervisor", "/oversight/letters"), ("admin", "/admin/users"), ("department", "/dept"),
+])
+@pytest.mark.parametrize("page", [str(2**63), "-3", "abc", "9" * 5000])
+def test_a_page_number_past_any_list_is_an_empty_page_not_a_500(api, make, role, path, page):
+    department = make.department("ZJJ", "市住建局") if role == "department" else None
+    client, _csrf = api.session_login(make.user(role, department=department))
+    response = client.get(f"{path}?page={page}")
+    assert response.status_code == 200, (path, page, response.status_code)

@@ -84,3 +84,16 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+MAX_PAGE_NUMBER = 100_000  # far past any real list; keeps LIMIT/OFFSET inside every database's range
+
+
+def page_number(args: Any) -> int:
+    """The `page` of a page's query string: 1 for anything missing or unreadable, never past
+    MAX_PAGE_NUMBER (a page beyond the end is simply empty, never a 500)."""
+    try:
+        page = int(args.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), MAX_PAGE_NUMBER)

@@ -11,6 +11,7 @@ from ..i18n import ROLE_LABELS
 from ..models import ApiToken, Department, Role, User
 from ..permissions import allow
 from ..users import service as users
+from ..bounds import page_number
 from .blueprint import bp, chosen, form_status, search_text, show_service_errors
 from .forms import (ConfirmForm, TokenForm, UserCreateForm, UserEditForm, department_choices,
                     grouped_departments)
@@ -24,7 +25,7 @@ STATUSES = ("active", "inactive")
 def user_list():
     role, status = chosen("role", ROLE_LABELS), chosen("status", STATUSES)
     department = request.args.get("department", "").strip() or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     items, total = users.find_accounts(role=role, department=department, q=search_text(),
                                        active=None if status is None else status == "active",
                                        page=page, per_page=PER_PAGE)

@@ -9,6 +9,7 @@ from ..departments.service import list_departments
 from ..errors import AppError
 from ..models import Case, Department
 from ..permissions import allow, ensure_case_visible
+from ..bounds import page_number
 from . import labels, privacy, service
 from .forms import CaseEditForm, CaseFilterForm, CaseForm, PublicTextForm, form_data_of
 
@@ -43,7 +44,7 @@ def index():
     form = CaseFilterForm(formdata=request.args)
     form.set_choices(list_departments())
     filters = form.valid_values()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     cases, total = service.list_cases(service.CaseFilter(**filters), page, PAGE_SIZE)
     return render_template("cases/index.html", form=form, cases=cases, total=total, page=page,
                            per_page=PAGE_SIZE, filters=filters, categories=service.known_categories())

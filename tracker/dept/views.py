@@ -19,6 +19,7 @@ from ..errors import AppError, ConflictError, NotFoundError
 from ..letters import service as letter_service
 from ..models import Commitment
 from ..permissions import allow
+from ..bounds import page_number
 from . import service
 from .forms import (ActionForm, ClaimDoneForm, EvidenceForm, ExtensionForm, FilterForm, ProgressForm,
                     UnfulfillableForm, chosen, evidence_message)
@@ -44,7 +45,7 @@ def index():
     form = FilterForm(formdata=request.args)
     form.set_choices(service.commitment_episodes(department.id))
     filters = form.valid_values()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     wanted = queries.CommitmentFilter(
         status=filters.get("status"), episode=int(filters["episode"]) if "episode" in filters else None,
         overdue=True if "overdue" in filters else None, due_soon=True if "due_soon" in filters else None,

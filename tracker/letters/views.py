@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..permissions import allow
+from ..bounds import page_number
 from . import service
 
 bp = Blueprint("letters", __name__, url_prefix="/oversight/letters")
@@ -17,7 +18,7 @@ EPISODES_PER_PAGE = 10
 @bp.route("")
 @allow("supervisor")
 def index():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     rows, total = service.episodes_page(page, EPISODES_PER_PAGE)
     return render_template("letters/index.html", rows=rows, total=total, page=page, per_page=EPISODES_PER_PAGE)
 

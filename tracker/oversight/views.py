@@ -21,6 +21,7 @@ from ..episodes.service import list_episodes
 from ..errors import AppError, InvalidError, NotFoundError
 from ..models import Commitment
 from ..permissions import allow
+from ..bounds import page_number
 from . import service
 from .forms import (URGENCY_LABELS, CloseForm, DeskFilterForm, EvidenceForm, ExtensionDecisionForm, PublishForm,
                     ReopenForm, VerifyForm, action_forms)
@@ -251,4 +252,4 @@ def _filters(with_status: bool = False) -> tuple[DeskFilterForm, DeskFilter, dic
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_number(request.args)
