@@ -7,9 +7,8 @@ import time
 
 import pytest
 
-from ..servers import TrackerServer
 from .display_helpers import CASES, FULL_HD, make_show, open_display
-from .test_display_restart import Studio
+from .test_display_restart import Studio, producer_server
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +41,7 @@ def browser_now(page) -> float:
 
 @pytest.mark.server
 def test_after_a_server_restart_the_display_is_right_within_two_seconds(request, page, tmp_path):
-    server = TrackerServer(tmp_path / "instance", env={"TRACKER_PASSWORD": "studio-password-1"})
-    for command in (["init-db"], ["create-department", "ZJJ", "市住建局"],
-                    ["create-user", "director", "--role", "producer"]):
-        assert server.run_cli(*command).returncode == 0, command
-    token = server.run_cli("create-token", "director").stdout.strip().splitlines()[-1]
+    server, token = producer_server(tmp_path)
     server.start()
     try:
         studio = Studio(server.url, token)

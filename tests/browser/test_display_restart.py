@@ -14,12 +14,17 @@ from .display_helpers import CASES, FULL_HD, version_of
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
-def test_a_display_whose_server_is_killed_and_restarted_comes_back_by_itself(request, page, tmp_path):
+def producer_server(tmp_path) -> tuple[TrackerServer, str]:
+    """A `tracker serve` (not started yet) with a department, a producer and the producer's token."""
     server = TrackerServer(tmp_path / "instance", env={"TRACKER_PASSWORD": "studio-password-1"})
     for command in (["init-db"], ["create-department", "ZJJ", "市住建局"],
                     ["create-user", "director", "--role", "producer"]):
         assert server.run_cli(*command).returncode == 0, command
-    token = server.run_cli("create-token", "director").stdout.strip().splitlines()[-1]
+    return server, server.run_cli("create-token", "director").stdout.strip().splitlines()[-1]
+
+
+def test_a_display_whose_server_is_killed_and_restarted_comes_back_by_itself(request, page, tmp_path):
+    server, token = producer_server(tmp_path)
     server.start()
     try:
         studio = Studio(server.url, token)
