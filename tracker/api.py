@@ -17,7 +17,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from .bounds import DatabaseInteger, json_problem, out_of_range_fields
+from .bounds import DatabaseInteger, control_character_fields, json_problem, out_of_range_fields
 
 
 API_PREFIX = "/api/v1"
@@ -59,7 +59,8 @@ class BoundedParser(FlaskParser):
     """webargs' parser, refusing what no schema should see (tracker/bounds.py says why).
 
     A body that is too deep, holds a lone surrogate or a number too long to read is 400; an
-    integer beyond the database's range, in a body or a query, is 422 on its field.
+    integer beyond the database's range or text with a control character, in a body or a query,
+    is 422 on its field.
     """
 
     def _raw_load_json(self, req):  # webargs' hook
@@ -77,9 +78,9 @@ class BoundedParser(FlaskParser):
         return data
 
     def _validate_arguments(self, data, validators) -> None:
-        too_large = out_of_range_fields(data)
-        if too_large:
-            raise ValidationError(too_large)
+        refused = out_of_range_fields(data) | control_character_fields(data)
+        if refused:
+            raise ValidationError(refused)
         super()._validate_arguments(data, validators)
 
 

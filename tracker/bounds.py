@@ -8,6 +8,7 @@ route (404), a body or query field holding one is 422, and a body that is not so
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,11 @@ from werkzeug.routing import IntegerConverter, ValidationError
 INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1  # PostgreSQL's `integer`: no model uses BigInteger
 MAX_JSON_DEPTH = 32
 OUT_OF_RANGE = f"Must be between {INTEGER_MIN} and {INTEGER_MAX}."
+# C0 controls and DEL, but tab, line feed and carriage return (a textarea sends CR LF): no
+# keyboard types them, XML 1.0 cannot carry most of them, and an ESC in a log is a terminal
+# escape sequence.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HAS_CONTROL_CHARACTERS = "Must not contain control characters."
 
 
 class DatabaseInteger(IntegerConverter):
@@ -59,6 +65,18 @@ def out_of_range_fields(data: Any) -> dict[str, list[str]]:
     """Fields holding integers the database cannot store, as `{"dotted.field": [message]}`."""
     return {path or "_schema": [OUT_OF_RANGE] for path, _depth, value in _walk(data)
             if isinstance(value, int) and not isinstance(value, bool) and not INTEGER_MIN <= value <= INTEGER_MAX}
+
+
+def control_character_fields(data: Any) -> dict[str, list[str]]:
+    """Text fields holding control characters, as `{"dotted.field": [message]}`."""
+    return {path or "_schema": [HAS_CONTROL_CHARACTERS] for path, _depth, value in _walk(data)
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value)}
+
+
+def without_control_characters(text: str) -> str:
+    """`text` fit for XML, a spreadsheet cell or a log line: what was stored before input was
+    checked, or came another way (an import), loses its control characters on the way out."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def _is_unicode(text: str) -> bool:

@@ -151,6 +151,7 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
     413: _l("The file is too large"),
+    422: _l("Some of what you sent cannot be accepted"),
     429: _l("Too many attempts; please wait a moment"),
     500: _l("Something went wrong on our side"),
 }

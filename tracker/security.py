@@ -1,10 +1,13 @@
 """Protections every response and every page form gets."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
 
+from .bounds import CONTROL_CHARACTERS
 from .extensions import csrf
 
 # No inline scripts or styles anywhere: every page's JavaScript is a static module.
@@ -40,6 +43,24 @@ def protect_page_forms() -> None:
     csrf.protect()
 
 
+def refuse_control_characters() -> None:
+    """A page form whose text holds a control character is refused (422) before any view runs:
+    none can be typed, and stored they would break the XML feeds and spreadsheets later."""
+    if request.method != "POST" or request.path.startswith(("/api/", "/socket.io")):
+        return  # the API checks its fields one by one (api.BoundedParser)
+    if any(CONTROL_CHARACTERS.search(value) for value in request.form.values()):
+        abort(422, _("The text holds control characters (invisible codes no keyboard types). "
+                     "Remove them and send the form again."))
+
+
+class _PrintableLogRecord(logging.LogRecord):
+    """A log line never carries a control character from a request: an ESC in a path would be
+    a terminal escape sequence in whoever reads the log. They are shown as `\\x1b`."""
+
+    def getMessage(self) -> str:  # noqa: N802 - logging's name
+        return CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", super().getMessage())
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -52,4 +73,6 @@ def add_security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(protect_page_forms)
+    app.before_request(refuse_control_characters)
+    logging.setLogRecordFactory(_PrintableLogRecord)
     app.after_request(add_security_headers)

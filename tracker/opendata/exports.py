@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import true
 
+from ..bounds import without_control_characters
 from ..commitments import queries, rules
 from ..commitments.present import commitment_status_label, satisfaction_label
 from ..errors import AppError
@@ -157,6 +158,8 @@ def _csv_text(value: object) -> object:
 
 
 def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:  # noqa: ANN001
+    if isinstance(value, str):
+        value = without_control_characters(value)  # openpyxl refuses them: the whole file would fail
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, datetime):
         cell.number_format = "yyyy-mm-dd hh:mm"

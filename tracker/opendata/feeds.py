@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..bounds import without_control_characters
 from ..commitments.present import timeline_changes, timeline_event_label
 from ..extensions import db
 from ..models import Commitment, CommitmentEvent, Department
@@ -65,7 +66,7 @@ def render(feed: Feed, events: list[CommitmentEvent], site: str, authority: str)
     updated = events[0].at if events else NO_ENTRY_YET
     generator = FeedGenerator()
     generator.id(tag(authority, feed.key))
-    generator.title(feed.title)
+    generator.title(without_control_characters(feed.title))
     generator.author({"name": _("Friday Face-to-Face Tracker")})
     generator.link(href=feed.page, rel="alternate", type="text/html")
     generator.link(href=feed.url, rel="self", type="application/atom+xml")
@@ -74,11 +75,12 @@ def render(feed: Feed, events: list[CommitmentEvent], site: str, authority: str)
     for event in events:
         entry = generator.add_entry(order="append")
         entry.id(tag(authority, f"commitment-events/{event.id}"))
-        entry.title(entry_title(event))
+        # XML 1.0 cannot carry most control characters: one in a promise would fail every feed.
+        entry.title(without_control_characters(entry_title(event)))
         entry.link(href=f"{site}commitments/{event.commitment_id}", rel="alternate", type="text/html")
         entry.updated(event.at)
         entry.published(event.at)
-        entry.summary(entry_summary(event))
+        entry.summary(without_control_characters(entry_summary(event)))
     return generator.atom_str(pretty=True), updated
 
 

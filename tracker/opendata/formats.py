@@ -6,6 +6,8 @@ from xml.etree import ElementTree
 
 from flask import Response
 
+from ..bounds import without_control_characters
+
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -44,4 +46,4 @@ def _text(value: object) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return without_control_characters(str(value))
