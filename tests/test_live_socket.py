@@ -61,10 +61,18 @@ def test_a_display_gets_the_snapshot_first(socket_client, show):
     assert state["screen"] == {"cleared": False} and state["graphic"]["kind"] == "none"
 
 
-@pytest.mark.parametrize("auth", [None, {}, {"episode": "abc"}, {"episode": None}, {"episode": 999_999}, "7"])
+@pytest.mark.parametrize("auth", [None, {}, {"episode": "abc"}, {"episode": None}, {"episode": 999_999}, "7",
+                                  {"episode": 2**63}, {"episode": str(2**63)}, {"episode": "9" * 5000},
+                                  {"episode": 1.5}, {"episode": True}, {"episode": -1}, {"episode": "１"}])
 def test_a_missing_or_unknown_episode_is_refused(socket_client, show, auth):
     client = socket_client("/live", auth=auth)
     assert not client.is_connected("/live")
+
+
+def test_the_episode_may_come_as_text_from_a_page_url(socket_client, show):
+    _producer, episode_id, _items, _cases = show
+    client = socket_client("/live", auth={"episode": str(episode_id)})
+    assert client.is_connected("/live")
 
 
 def test_every_change_sends_a_newer_state(socket_client, show):

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_socketio import join_room
 
 from ..auth.service import user_for_token
+from ..bounds import INTEGER_MAX
 from ..errors import NotFoundError
 from ..extensions import socketio
 from ..models import Role
@@ -26,10 +27,12 @@ from .display_tokens import display_token_valid
 def _episode_from(auth) -> int:  # noqa: ANN001
     """The episode id the client asked for; whether it exists is learnt from its snapshot."""
     episode = auth.get("episode") if isinstance(auth, dict) else None
-    try:
-        return int(episode)
-    except (TypeError, ValueError):
-        raise ConnectionRefusedError("auth must name the episode: {\"episode\": <id>}") from None
+    if isinstance(episode, str) and episode.isascii() and episode.isdigit() and len(episode) <= len(str(INTEGER_MAX)):
+        episode = int(episode)  # a display page passes the id from its URL as text
+    if not isinstance(episode, int) or isinstance(episode, bool) or not 0 < episode <= INTEGER_MAX:
+        # 2**63 or 2.5 would travel to the database and fail there
+        raise ConnectionRefusedError("auth must name the episode: {\"episode\": <id>}")
+    return episode
 
 
 def _join_and_send(episode_id: int, room: str, namespace: str) -> None:
@@ -84,7 +87,8 @@ def live_applied(data=None):  # noqa: ANN001
 
 def _version_of(data) -> int | None:  # noqa: ANN001
     version = data.get("version") if isinstance(data, dict) else None
-    return version if isinstance(version, int) and not isinstance(version, bool) and version >= 0 else None
+    return version if isinstance(version, int) and not isinstance(version, bool) and 0 <= version <= INTEGER_MAX \
+        else None
 
 
 @socketio.on("disconnect", namespace=LIVE)
