@@ -269,6 +269,16 @@ def test_one_address_cannot_be_flooded(client, app, city):
     assert len(outbox_rows()) == 2
 
 
+@pytest.mark.parametrize("spelling", ["victim@example.com.", "victim@example.com..", "victim@ｅｘａｍｐｌｅ．ｃｏｍ",
+                                      "victim+news@example.com", "VICTIM@Example.Com"])
+def test_one_address_cannot_be_flooded_under_another_spelling(client, app, city, spelling):
+    app.config["FOLLOW_ADDRESS_LIMIT"] = "2 per hour"
+    for _ in range(2):
+        assert ask_to_follow(client, city["commitment"].id, "victim@example.com").status_code == 200
+    assert ask_to_follow(client, city["commitment"].id, spelling).status_code == 429
+    assert len(outbox_rows()) == 2
+
+
 def test_mail_waits_in_the_outbox_while_the_server_is_down(app, client, runner, city):
     port = free_port()
     app.config.update(SMTP_URL=f"smtp://127.0.0.1:{port}", BASE_URL=BASE)

@@ -15,7 +15,7 @@ from ..extensions import csrf, limiter
 from ..permissions import ANYONE, allow
 from ..security import without_page_csrf
 from . import service
-from .addresses import MAX_LENGTH
+from .addresses import MAX_LENGTH, normalise_email
 
 bp = Blueprint("follows", __name__)
 
@@ -23,7 +23,14 @@ ONE_CLICK = "One-Click"
 
 
 def _asked_address() -> str:
-    return "follow:" + (request.form.get("email") or "").strip().lower()[:MAX_LENGTH]
+    """The inbox a follow request would mail, whatever way it was spelt: `a@example.com.`,
+    `A@EXAMPLE.COM`, a full-width `ａ@ｅｘａｍｐｌｅ．ｃｏｍ` and a `+tag` all count as one."""
+    typed = (request.form.get("email") or "").strip()[:MAX_LENGTH]
+    address = normalise_email(typed)
+    if address is None:
+        return "follow:" + typed.lower()  # refused anyway; still counted
+    local, domain = address.split("@")
+    return f"follow:{local.split('+')[0]}@{domain}"
 
 
 # Mail costs the recipient attention: one address cannot be flooded from many places, nor
