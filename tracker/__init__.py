@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = Path(test_config["INSTANCE_PATH"]) if test_config and "INSTANCE_PATH" in test_config \
         else config.default_instance_path()
     instance_path.mkdir(parents=True, exist_ok=True)
+    config.require_writable(instance_path)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     configure(app, instance_path, test_config)
     init_extensions(app)

@@ -7,7 +7,6 @@ import sys
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from .auth import service as accounts
 from .cases.import_command import import_cases_command
@@ -17,6 +16,7 @@ from .errors import AppError
 from .follows.command import send_mail_command
 from .models import Role
 from .reminders.command import remind_command
+from .schema import upgrade_schema
 from .serve import serve_command
 
 
@@ -28,8 +28,8 @@ def _fail(error: AppError) -> None:
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create or upgrade the database schema (safe to run twice)."""
-    upgrade()
+    """Create or upgrade the database schema (safe to run twice, or twice at once)."""
+    upgrade_schema()
     click.echo("Database schema is up to date.")
 
 
@@ -84,7 +84,7 @@ def create_token_command(username: str, name: str) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo city (idempotent) and print the demo accounts."""
-    upgrade()
+    upgrade_schema()
     print_accounts(load_demo(), click.echo)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 MB = 1024 * 1024
@@ -39,6 +40,22 @@ def load_secret_key(instance_path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+class InstanceNotWritable(RuntimeError):
+    """The instance folder (the SQLite database, uploaded evidence, the secret key) is read-only."""
+
+
+def require_writable(instance_path: Path) -> None:
+    """Refuse to start on a read-only instance folder: it would start, then answer every page
+    that writes (and SQLite's every read, which needs its -shm file) with a 500."""
+    try:
+        with tempfile.TemporaryFile(dir=instance_path):
+            pass
+    except OSError as error:
+        raise InstanceNotWritable(
+            f"The instance folder {instance_path} is not writable ({error.strerror}); give the "
+            f"server's user write access to it, or point TRACKER_INSTANCE_PATH at a folder it can write.") from None
 
 
 def from_environment(instance_path: Path) -> dict:

@@ -10,11 +10,11 @@ import os
 import sys
 
 import click
-
 from flask.cli import ScriptInfo
-from flask_migrate import upgrade
 
+from . import config
 from .demo import load_demo, print_accounts
+from .schema import upgrade_schema
 
 # Every websocket holds one of a gevent worker's connections; gunicorn's default of 1000
 # would leave a big audience's vote page, and the producer's own requests, waiting to connect.
@@ -45,7 +45,7 @@ def prepare_demo(script_info: ScriptInfo) -> None:
     """Schema and demo data, in this short-lived process, before it becomes gunicorn."""
     app = script_info.load_app()
     with app.app_context():
-        upgrade()
+        upgrade_schema()
         print_accounts(load_demo(), click.echo)
 
 
@@ -62,6 +62,10 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int, demo: 
             "More than one worker needs a message queue, or live updates from one worker never "
             "reach viewers connected to another: set TRACKER_MESSAGE_QUEUE=redis://… or use --workers 1."
         )
+    try:
+        config.require_writable(config.default_instance_path())
+    except config.InstanceNotWritable as error:
+        raise click.ClickException(str(error)) from None
     if demo:
         prepare_demo(ctx.ensure_object(ScriptInfo))
     argv = gunicorn_argv(host, port, workers)
