@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from .auth import service as accounts
+from .backups.command import backup_command, restore_command
 from .cases.import_command import import_cases_command
 from .demo import load_demo, print_accounts
 from .departments import service as departments
@@ -89,7 +90,8 @@ def demo_command() -> None:
 
 
 COMMANDS = [demo_command, init_db_command, create_department_command, create_user_command, create_token_command,
-            serve_command, import_cases_command, remind_command, send_mail_command]
+            serve_command, import_cases_command, remind_command, send_mail_command, backup_command,
+            restore_command]
 
 
 def register(group: click.Group) -> None:
