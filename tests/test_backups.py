@@ -134,3 +134,20 @@ def test_a_file_that_is_not_a_backup_is_refused(app, demo, tmp_path):
     for source in (plain, text_file):
         refused = run(app, "restore", "--yes", str(source))
         assert refused.exit_code == 1 and "not a tracker backup" in refused.output
+
+
+def older_schema(name: str, data: bytes) -> bytes:
+    if name != "manifest.json":
+        return data
+    return json.dumps({**json.loads(data), "revision": "0001"}).encode()
+
+
+def test_an_older_backup_is_refused_only_where_it_would_leave_newer_tables(app, demo, tmp_path):
+    archive, older = tmp_path / "backup.tar.gz", tmp_path / "older.tar.gz"
+    assert run(app, "backup", str(archive)).exit_code == 0
+    rewrite(archive, older, older_schema)
+    result = run(app, "restore", "--yes", str(older))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert result.exit_code == 0, result.output  # the whole file is replaced, then upgraded
+    else:
+        assert result.exit_code == 1 and "newer than the backup's (0001)" in result.output

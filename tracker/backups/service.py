@@ -76,7 +76,8 @@ def restore(source: Path) -> Summary:
         for name, digest in manifest["files"].items():
             if _sha256(folder / name) != digest:
                 raise BackupError(f"{name} does not match the manifest: the archive is damaged.")
-        _refuse_newer_schema(manifest["revision"])
+        if dialect == "postgresql":  # SQLite's backup API replaces the whole file, tables and all
+            _refuse_newer_schema(manifest["revision"])
         db.session.remove()
         db.engine.dispose()
         dump = folder / DUMPS[dialect]
