@@ -94,10 +94,6 @@ class _ThenYield:
             time.sleep(0)
 
 
-def write_lock_for(engine: Engine) -> SQLiteWriteLock | None:
-    return _locks.get(engine)
-
-
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -7,7 +7,7 @@ features call once they have loaded the object.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -15,7 +15,7 @@ from flask import redirect, request, url_for
 from flask_login import current_user
 
 from .errors import AppError, ForbiddenError, NotFoundError, is_api_request
-from .models import Case, Role, User
+from .models import Case, Role
 
 ANYONE = "anyone"
 STAFF = (Role.ADMIN, Role.PRODUCER, Role.SUPERVISOR)  # see every case, with its complainant
@@ -47,10 +47,6 @@ def allow(*roles: Role | str) -> Callable:
     return decorate
 
 
-def user_departments(user: User) -> set[int]:
-    return {user.department_id} if user.role is Role.DEPARTMENT and user.department_id else set()
-
-
 def is_staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in STAFF
 
@@ -71,10 +67,3 @@ def ensure_case_visible(user: Any, case: Case | None) -> Case:
     if not sees_private_case_data(user, case):
         raise ForbiddenError("This case belongs to another department.")
     return case
-
-
-def ensure_roles(user: Any, roles: Iterable[Role]) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise UnauthenticatedError("Sign in or send a bearer token.")
-    if user.role not in set(roles):
-        raise ForbiddenError("Your role may not do this.")

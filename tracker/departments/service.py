@@ -84,10 +84,6 @@ def codes_to_departments(codes: list[str], field: str = "department_codes") -> l
     return [found[code] for code in codes]
 
 
-def count_departments() -> int:
-    return db.session.scalar(select(func.count(Department.id))) or 0
-
-
 DIRECTORY_SORTS = ("code", "name", "kind", "users")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ..errors import ConflictError
 from ..extensions import db
-from ..models import Episode, EpisodeStatus, ItemState, RundownItem, User
+from ..models import Episode, EpisodeStatus, ItemState, User
 from .changes import Change, episode_change, leave_air, take_out_strap
 
 
@@ -86,8 +86,3 @@ def end_episode(episode_id: int, actor: User | None) -> Change:
         episode.preview_kind = episode.preview_id = None
         episode.status, episode.ended_at, episode.screen_cleared = EpisodeStatus.ENDED, change.now, False
     return change.result
-
-
-def on_air_item(episode_id: int) -> RundownItem | None:
-    return db.session.scalar(select(RundownItem).where(RundownItem.episode_id == episode_id,
-                                                       RundownItem.state == ItemState.ON_AIR))
