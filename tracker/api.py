@@ -18,6 +18,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .bounds import DatabaseInteger, control_character_fields, json_problem, out_of_range_fields
+from .errors import InvalidError
 
 
 API_PREFIX = "/api/v1"
@@ -77,6 +78,14 @@ class BoundedParser(FlaskParser):
             abort(400, problem)
         return data
 
+    def _load_location_data(self, *, schema, req, location):  # webargs' hook
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location == "json" and data is not core.missing:
+            wrong = json_type_errors(schema, data)
+            if wrong:
+                raise ValidationError(wrong)
+        return data
+
     def _validate_arguments(self, data, validators) -> None:
         refused = out_of_range_fields(data) | control_character_fields(data)
         if refused:
@@ -84,13 +93,62 @@ class BoundedParser(FlaskParser):
         super()._validate_arguments(data, validators)
 
 
+def json_type_errors(schema: Schema, data: object) -> dict:
+    """JSON's own types, as the description declares them: `0` is not `false`, `"3"` and `2.5e-42`
+    are not integers (marshmallow would take them as `False`, `3` and `0`)."""
+    if not isinstance(data, dict):
+        return {}
+    by_key = {field.data_key or name: field for name, field in schema.fields.items() if not field.dump_only}
+    errors: dict = {}
+    for key, value in data.items():
+        field = by_key.get(key)
+        problem = _json_type_problem(field, value) if field is not None else None
+        if problem:
+            errors[key] = problem
+    return errors
+
+
+def _json_type_problem(field: fields.Field, value: object) -> list[str] | dict | None:
+    if value is None:
+        return None  # allow_none decides
+    if isinstance(field, fields.Boolean) and not isinstance(value, bool):
+        return ["Not a valid boolean."]
+    if isinstance(field, fields.Integer) and (isinstance(value, bool) or not isinstance(value, int)):
+        return ["Not a valid integer."]
+    if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
+        items = value if field.many and isinstance(value, list) else [value]
+        nested = {index: found for index, item in enumerate(items) if (found := json_type_errors(field.schema, item))}
+        return (nested if field.many else nested.get(0)) or None
+    if isinstance(field, fields.List) and isinstance(value, list):
+        listed = {index: found for index, item in enumerate(value)
+                  if (found := _json_type_problem(field.inner, item))}
+        return listed or None
+    return None
+
+
 ARGUMENTS_PARSER = BoundedParser()
+BODY_LOCATIONS = {"json", "form", "files", "json_or_form"}
 
 
-def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> Blueprint:
-    blueprint = Blueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
-    blueprint.ARGUMENTS_PARSER = ARGUMENTS_PARSER
-    return blueprint
+class TrackerBlueprint(Blueprint):
+    """A body whose schema requires nothing may be left out (a Stream Deck sends none): the
+    description says `required: false` for it, and `true` where a field is required."""
+
+    ARGUMENTS_PARSER = ARGUMENTS_PARSER
+
+    def arguments(self, schema, *, location: str = "json", required: bool | None = None, **kwargs):
+        if required is None:
+            required = location not in BODY_LOCATIONS or _requires_a_field(schema)
+        return super().arguments(schema, location=location, required=required, **kwargs)
+
+
+def _requires_a_field(schema: Schema | type[Schema]) -> bool:
+    instance = schema() if isinstance(schema, type) else schema
+    return any(field.required for field in instance.fields.values())
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> TrackerBlueprint:
+    return TrackerBlueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
 
 
 def accepts_uploads(view):
@@ -115,6 +173,8 @@ def guard_api_request() -> None:
         request.max_content_length = _app_config("API_MAX_JSON_BYTES")
     if request.method in UNSAFE_METHODS:
         _check_content_type(takes_uploads)
+        if view is not None and not takes_uploads and not _takes_a_body(view):
+            _refuse_a_body()
         # Loading the user records how it was authenticated (g.auth_via).
         if (current_user.is_authenticated and g.get("auth_via") == "session"
                 and not getattr(view, "skips_csrf", False)):
@@ -135,6 +195,18 @@ def _check_content_type(takes_uploads: bool) -> None:
         return
     expected = "multipart/form-data" if takes_uploads else "application/json"
     raise UnsupportedMediaType(f"Send the body as {expected}.")
+
+
+def _takes_a_body(view) -> bool:  # noqa: ANN001 - a view function
+    parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(parameter.get("in") in BODY_LOCATIONS for parameter in parameters)
+
+
+def _refuse_a_body() -> None:
+    """An operation described without a body refuses one with fields, rather than ignore it."""
+    body = request.get_data(cache=True).strip()
+    if body and body != b"{}":
+        raise InvalidError("This operation takes no request body.")
 
 
 def _current_view():

@@ -42,6 +42,10 @@ def allow(*roles: Role | str) -> Callable:
             return view(*args, **kwargs)
 
         guarded.allowed_roles = allowed  # type: ignore[attr-defined]
+        if ANYONE in allowed:  # the API description says so: no credentials needed
+            apidoc = dict(getattr(guarded, "_apidoc", {}))
+            apidoc["manual_doc"] = {**apidoc.get("manual_doc", {}), "security": []}
+            guarded._apidoc = apidoc  # type: ignore[attr-defined]
         return guarded
 
     return decorate

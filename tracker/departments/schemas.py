@@ -1,5 +1,9 @@
 from marshmallow import Schema, fields, validate
 
+from .service import CODE_PATTERN
+
+CODE_RULE = "1–32 letters, digits, '-' or '_', starting with a letter or digit."
+
 KINDS = ["municipal", "county", "enterprise", "other"]
 
 
@@ -12,7 +16,8 @@ class DepartmentOut(Schema):
 
 
 class DepartmentIn(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    code = fields.String(required=True, validate=validate.Regexp(CODE_PATTERN, error=CODE_RULE),
+                         metadata={"description": "1–32 letters, digits, `-` or `_`, starting with a letter or digit"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     kind = fields.String(load_default="municipal", validate=validate.OneOf(KINDS))
 

@@ -20,10 +20,12 @@ from ..episodes.changes import Change, get_episode, items_of
 from ..realtime import publish
 from . import graphics, service, undo
 from .descriptions import describe
-from .schemas import (EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, PlanIn, PreviewIn, RundownOut, ScreenIn, TakeIn,
-                      UndoOut, VersionIn)
+from .schemas import (EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, PlanIn, PreviewIn, RundownConflict, RundownOut,
+                      ScreenIn, TakeIn, UndoOut, VersionIn)
 from .states import ACTIONS
 
+STALE = ("`stale_version`, `episode_ended`, or a move the state table does not allow (`conflict`); "
+         "nothing changes; with the running order as it is now")
 blp = api_blueprint("rundown_api", __name__, "/episodes", description="Running orders")
 
 
@@ -61,6 +63,7 @@ def get_rundown(episode_id: int):
 @allow("producer")
 @blp.arguments(ItemIn)
 @blp.response(201, ItemOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def add_item(data: dict, episode_id: int):
     item, change = service.add_item(episode_id, data["case_id"], data.get("planned_seconds"), current_user)
@@ -73,6 +76,7 @@ def add_item(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def move_state(data: dict, episode_id: int, item_id: int, action: str):
     return changed(service.apply_action(episode_id, item_id, action, data.get("version"), current_user))
@@ -82,6 +86,7 @@ def move_state(data: dict, episode_id: int, item_id: int, action: str):
 @allow("producer")
 @blp.arguments(MoveIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def move_position(data: dict, episode_id: int, item_id: int):
     return changed(service.move_item(episode_id, item_id, data["position"], data.get("version"), current_user))
@@ -91,6 +96,7 @@ def move_position(data: dict, episode_id: int, item_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def remove_item(data: dict, episode_id: int, item_id: int):
     return changed(service.remove_item(episode_id, item_id, data.get("version"), current_user))
@@ -100,6 +106,7 @@ def remove_item(data: dict, episode_id: int, item_id: int):
 @allow("producer")
 @blp.arguments(PlanIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def plan_item(data: dict, episode_id: int, item_id: int):
     """Set an item's planned time, for the console's back-timing."""
@@ -110,7 +117,7 @@ def plan_item(data: dict, episode_id: int, item_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
+@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
 @answer_with_rundown
 def take_next(data: dict, episode_id: int):
     """Take next: the standby item goes on air (the one on air before is done), and the next
@@ -122,7 +129,7 @@ def take_next(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, UndoOut)
-@blp.alt_response(409, description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
+@blp.alt_response(409, schema=RundownConflict, description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
                                    "changes); `stale_version`; with the running order")
 @answer_with_rundown
 def undo_last(data: dict, episode_id: int):
@@ -150,6 +157,7 @@ def undo_last(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(ScreenIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def set_screen(data: dict, episode_id: int):
     return changed(graphics.set_screen_cleared(episode_id, data["cleared"], data.get("version"), current_user))
@@ -161,6 +169,7 @@ def set_screen(data: dict, episode_id: int):
 @blp.response(200, RundownOut)
 @blp.alt_response(422, description="unknown kind; a commitment not of this episode or withdrawn; a quote where "
                                    "the commitment has none")
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def set_graphic(data: dict, episode_id: int):
     """Put a strap straight on program (`kind: none` takes it out), skipping the preview."""
@@ -172,6 +181,7 @@ def set_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(PreviewIn)
 @blp.response(200, RundownOut)
+@blp.alt_response(409, schema=RundownConflict, description=STALE)
 @answer_with_rundown
 def cue_graphic(data: dict, episode_id: int):
     """Cue a strap to preview: the `?mode=preview` display shows it, program does not. Not undoable."""
@@ -182,7 +192,7 @@ def cue_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(TakeIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, description="`nothing_cued`: the preview is empty; with the running order")
+@blp.alt_response(409, schema=RundownConflict, description="`nothing_cued`: the preview is empty; with the running order")
 @answer_with_rundown
 def take_graphic(data: dict, episode_id: int):
     """The strap on preview goes to program (on air); the preview is empty after."""
@@ -193,7 +203,7 @@ def take_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, description="`nothing_on_program`: no strap is on air; with the running order")
+@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_program`: no strap is on air; with the running order")
 @answer_with_rundown
 def take_graphic_out(data: dict, episode_id: int):
     """The strap on program goes out."""

@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, post_dump, validate
 
+from ..api import ErrorDetail
 from .states import ACTIONS
 
 KINDS = ["case", "followup"]
@@ -10,8 +11,8 @@ VERSION_DOC = ("the episode version this request is based on; if it is not the c
 
 
 class CaseBrief(Schema):
-    id = fields.Integer()
-    ref = fields.String()
+    id = fields.Integer(allow_none=True, metadata={"description": "null for a follow-up block"})
+    ref = fields.String(allow_none=True, metadata={"description": "null for a follow-up block"})
     title = fields.String()
     lead_department = fields.Function(
         lambda case: {"code": case.lead_department.code, "name": case.lead_department.name}
@@ -46,6 +47,13 @@ class ItemOut(Schema):
 class RundownOut(Schema):
     version = fields.Integer()
     items = fields.List(fields.Nested(ItemOut))
+
+
+class RundownConflict(Schema):
+    """A 409 from a running-order change: the error, and the running order as it is now."""
+
+    error = fields.Nested(ErrorDetail, required=True)
+    rundown = fields.Nested(RundownOut, required=True)
 
 
 class ItemIn(Schema):
