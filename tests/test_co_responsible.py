@@ -396,3 +396,12 @@ def test_the_workspace_marks_co_responsible_reminders_and_drops_closed_ones(api,
     assert f'/dept/commitments/{open_one.id}"' in shown
     assert "已办结的承诺" not in shown
     assert client.get(f"/dept/commitments/{open_one.id}").status_code == 200
+
+
+def test_a_dry_run_marks_the_co_responsible_items(runner, make, city):
+    commitment = promise(city, deadline=days(2))
+    result = runner.invoke(args=["remind", "--date", TODAY.isoformat(), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would create JTJ" in result.output and "would create ZJJ" in result.output
+    assert f"#{commitment.id} 年底前打通幸福路 ({days(2)}) [co-responsible; lead ZJJ]" in result.output
+    assert db.session.scalar(select(ReminderDigest.id)) is None
