@@ -256,4 +256,9 @@ Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_pa
 
 Login throttling: repeated failed logins for one username, or from one address, answer 429
 for 15 minutes (`Retry-After` says how long).
+
+Co-responsible departments (配合单位): the department that made a commitment leads it; the
+case's other responsible departments read it (`GET /commitments`, `/commitments/{id}`, its
+evidence) with `responsibility: "co_responsible"`, and every write of theirs answers 403
+`forbidden`, as for another department's commitment.
 """

@@ -48,23 +48,26 @@ def officials(query: dict):
 @allow(*READERS)
 @blp.arguments(CommitmentQuery, location="query")
 @blp.response(200, CommitmentListOut, description="overdue first, then by deadline, then by id; a department "
-                                                  "user gets only its own department's")
+                                                  "user gets only its own department's and, marked "
+                                                  "`responsibility: co_responsible`, those it is co-responsible for")
 def list_commitments(query: dict):
     page, per_page = page_of(query)
     wanted = queries.CommitmentFilter(
         department=query.get("department"), status=query.get("status"), overdue=query.get("overdue"),
         due_soon=query.get("due_soon"), episode=query.get("episode"),
-        extension_pending=query.get("extension_pending"), vague=query.get("vague"))
+        extension_pending=query.get("extension_pending"), vague=query.get("vague"),
+        responsibility=query.get("responsibility"))
     items, total = queries.list_commitments(current_user, wanted, page, per_page)
     return {"items": items, "total": total}
 
 
 @blp.route("/<int:commitment_id>", methods=["GET"])
 @allow(*READERS)
-@blp.response(200, CommitmentDetailOut, description="with its timeline, pending extension and evidence")
-@blp.alt_response(403, description="another department's commitment")
+@blp.response(200, CommitmentDetailOut, description="with its timeline, pending extension and evidence; a "
+                                                    "co-responsible department (配合) reads it too")
+@blp.alt_response(403, description="a commitment of a case that is not the department's")
 def get_commitment(commitment_id: int):
-    return queries.get_visible(current_user, commitment_id)
+    return queries.get_readable(current_user, commitment_id)
 
 
 @blp.route("/<int:commitment_id>", methods=["PATCH"])

@@ -168,9 +168,9 @@ def get_attachment(attachment_id: int) -> Attachment:
 
 
 def open_for(user: Any, attachment_id: int) -> tuple[Attachment, Path]:
-    """The attachment and its file, for a user who may see its commitment (403 otherwise)."""
+    """The attachment and its file, for a user who may read its commitment (403 otherwise)."""
     attachment = get_attachment(attachment_id)
-    queries.ensure_visible(user, attachment.commitment)
+    queries.ensure_readable(user, attachment.commitment)
     return attachment, stored_path(attachment)
 
 

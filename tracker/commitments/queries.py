@@ -1,7 +1,9 @@
 """Who sees which commitments, and the filtered, most-urgent-first lists of them.
 
-Producers and supervisors see every commitment; a department user sees only their own
-department's, whatever the filters ask for. Overdue and due soon are judged on the
+Producers and supervisors see every commitment; a department user sees its own department's
+(it leads them: it reports, claims, asks for time) and reads, without acting, those of the
+cases it is co-responsible for (配合): another of the case's departments made them. Whatever
+the filters ask for, nothing else. Overdue and due soon are judged on the
 Asia/Shanghai calendar day, in SQL exactly as `rules.is_overdue` / `rules.is_due_soon` do.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Case, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
+from ..models import Case, CaseDepartment, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -34,11 +36,19 @@ class CommitmentFilter:
     vague: bool | None = None       # open, and what was promised names no deliverable
     text: str | None = None         # words in what was promised, the official, the case's ref or title
     public: bool = False            # for the public: `text` is sought in the case's public title only
+    responsibility: str | None = None   # for a department user: "lead" (its own) or "co_responsible"
     since: date | None = None       # made on or after this day (Asia/Shanghai)
     until: date | None = None       # made on or before this day (Asia/Shanghai)
 
 
+LEAD = "lead"
+CO_RESPONSIBLE = "co_responsible"
+RESPONSIBILITIES = (LEAD, CO_RESPONSIBLE)
+
+
 def may_see(user: Any, commitment: Commitment) -> bool:
+    """May this user act on it as the table allows: every producer and supervisor, and the
+    department that made it (never a co-responsible one)."""
     if not getattr(user, "is_authenticated", False) or user.role not in READERS:
         return False
     if user.role is Role.DEPARTMENT:
@@ -59,6 +69,29 @@ def ensure_visible(user: Any, commitment: Commitment | None) -> Commitment:
 
 def get_visible(user: Any, commitment_id: int) -> Commitment:
     return ensure_visible(user, db.session.get(Commitment, commitment_id))
+
+
+def responsibility(user: Any, commitment: Commitment) -> str | None:
+    """`lead` when the user's department made the commitment, `co_responsible` when it is
+    another of the case's departments, None otherwise (and for every other role)."""
+    if not getattr(user, "is_authenticated", False) or user.role is not Role.DEPARTMENT or not user.department_id:
+        return None
+    if commitment.department_id == user.department_id:
+        return LEAD
+    if user.department_id in {link.department_id for link in commitment.case.department_links}:
+        return CO_RESPONSIBLE
+    return None
+
+
+def ensure_readable(user: Any, commitment: Commitment | None) -> Commitment:
+    """As `ensure_visible`, and a co-responsible department may read it too (never act on it)."""
+    if commitment is not None and responsibility(user, commitment) == CO_RESPONSIBLE:
+        return commitment
+    return ensure_visible(user, commitment)
+
+
+def get_readable(user: Any, commitment_id: int) -> Commitment:
+    return ensure_readable(user, db.session.get(Commitment, commitment_id))
 
 
 def get_public(commitment_id: int) -> Commitment:
@@ -85,7 +118,7 @@ def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
                      per_page: int = 50) -> tuple[list[Commitment], int]:
     """One page of the commitments this user may see that match; overdue first, then by
     deadline, then by id; and how many match in all."""
-    return list_matching(_scope(user), wanted, page, per_page)
+    return list_matching(_scope(user, wanted.responsibility), wanted, page, per_page)
 
 
 def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
@@ -96,7 +129,8 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     query = select(Commitment).where(scope, *_conditions(wanted, day))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     urgency = case((overdue_condition(day), 0), else_=1)
-    query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
+    query = (query.options(selectinload(Commitment.department),
+                           selectinload(Commitment.case).selectinload(Case.department_links),
                            selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
              .order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
              .limit(per_page).offset((page - 1) * per_page))
@@ -157,10 +191,19 @@ def _text_condition(text: str, public: bool = False):
                Commitment.case_id.in_(matching_cases))
 
 
-def _scope(user: Any):
-    """What this user may see at all; the filters only narrow it."""
+def co_responsible_condition(department_id: int):
+    """Commitments another department made for a case this department is responsible for too."""
+    cases = select(CaseDepartment.case_id).where(CaseDepartment.department_id == department_id)
+    return and_(Commitment.department_id != department_id, Commitment.case_id.in_(cases))
+
+
+def _scope(user: Any, responsibility: str | None = None):
+    """What this user may see at all; the filters only narrow it. For a department user,
+    `responsibility` keeps its own (`lead`) or those it is co-responsible for."""
     if user.role is Role.DEPARTMENT and user.department_id:
-        return Commitment.department_id == user.department_id
+        own = Commitment.department_id == user.department_id
+        co = co_responsible_condition(user.department_id)
+        return {LEAD: own, CO_RESPONSIBLE: co}.get(responsibility, or_(own, co))
     if user.role in (Role.PRODUCER, Role.SUPERVISOR):
         return Commitment.id.is_not(None)
     return false()

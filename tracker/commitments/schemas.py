@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask_smorest.fields import Upload
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
 from ..models import Satisfaction
+from .queries import RESPONSIBILITIES, responsibility
 from .rules import DUE_SOON_DAYS, is_due_soon, is_overdue
 
 STATUS_DESCRIPTION = (
@@ -32,6 +34,12 @@ TIMELINE_ACTIONS = (
     "`committed`, `progress_reported`, `claimed_done`, `claimed_unfulfillable`, `verified`, `reopened`, "
     "`closed_unfulfilled`, `extension_requested`, `extension_approved`, `extension_rejected`, "
     "`evidence_added`, `evidence_published`, `evidence_unpublished`"
+)
+RESPONSIBILITY_DESCRIPTION = (
+    "what the reading department is to it: `lead` — its own department made it and acts on it "
+    "(progress, claims, extensions, evidence); `co_responsible` (配合) — another of the case's "
+    "responsible departments made it: this department reads it, and every write answers 403. "
+    "`null` for producers and supervisors"
 )
 STATUSES = ["committed", "in_progress", "claimed_done", "verified", "claimed_unfulfillable", "closed_unfulfilled"]
 
@@ -96,6 +104,14 @@ class CommitmentOut(Schema):
     vague_reason = fields.String(metadata={"description": "the words that make it vague, or empty"})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
+    responsibility = fields.Function(lambda c: responsibility(current_user, c), metadata={
+        "type": "string", "nullable": True,
+        "description": RESPONSIBILITY_DESCRIPTION})
+    co_departments = fields.Function(
+        lambda c: [link.department.code for link in c.case.department_links if link.department_id != c.department_id],
+        metadata={"type": "array", "items": {"type": "string"},
+                  "description": "codes of the co-responsible departments (配合单位): the case's other "
+                                 "responsible departments, in the case's order; they read it, the lead acts"})
 
 
 class OfficialsQuery(Schema):
@@ -170,7 +186,8 @@ def _flag(description: str) -> fields.Boolean:
 
 class CommitmentQuery(PageQuery):
     """Filters narrow what the reader may see; a department user sees only its own department's
-    commitments, whatever `department` says. Sorted overdue first, then by deadline, then by id."""
+    commitments and, read-only, those of the cases it is co-responsible for (each with its
+    `responsibility`), whatever `department` says. Sorted overdue first, then by deadline, then by id."""
 
     department = fields.String(validate=validate.Length(min=1, max=32),
                                metadata={"description": "a department code; an unknown code is 422"})
@@ -180,6 +197,9 @@ class CommitmentQuery(PageQuery):
     extension_pending = _flag("with an extension request waiting, or without")
     vague = _flag("open and flagged as a vague promise (no checkable deliverable), or not")
     episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
+    responsibility = fields.String(validate=validate.OneOf(RESPONSIBILITIES), metadata={
+        "description": "for a department user: `lead` (its own) or `co_responsible` (配合, read-only); "
+                       "left out: both. Ignored for producers and supervisors"})
 
 
 def _note(required: bool, description: str) -> fields.String:

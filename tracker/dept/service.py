@@ -40,6 +40,21 @@ def own_commitment(user: Any, commitment_id: int) -> Commitment:
         raise NotFoundError("No such commitment.") from None
 
 
+def readable_commitment(user: Any, commitment_id: int) -> Commitment:
+    """As `own_commitment`, and also one the department is co-responsible for (配合), to read."""
+    try:
+        return queries.get_readable(user, commitment_id)
+    except ForbiddenError:
+        raise NotFoundError("No such commitment.") from None
+
+
+def acting_commitment(user: Any, commitment_id: int) -> Commitment:
+    """The commitment a form acts on: the department's own. One it is only co-responsible for
+    answers 403, as the API does (it can read it, so hiding it would tell nothing); any other 404."""
+    commitment = readable_commitment(user, commitment_id)
+    return queries.ensure_visible(user, commitment)
+
+
 def commitment_counts(department_id: int) -> CommitmentCounts:
     day = rules.today()
     mine = Commitment.department_id == department_id
@@ -88,11 +103,14 @@ def recent_cases(department_id: int, limit: int = 10) -> list[DepartmentCase]:
 
 
 def latest_reminders(department_id: int, days: int = 7, limit: int = 10) -> list[Notification]:
-    """The department's reminders of the last week, each commitment once (its latest reminder),
-    most recent first."""
+    """The department's reminders of the last week up to today, each commitment once (its
+    latest reminder), most recent first; not one verified or closed since: a reminder is
+    right when it is read."""
     seen: set[int] = set()
     latest = []
     for notification in notifications_for(department_id, days=days):
+        if notification.commitment.status in rules.CLOSED:
+            continue
         if notification.commitment.id not in seen:
             seen.add(notification.commitment.id)
             latest.append(notification)

@@ -7,6 +7,7 @@ commitment (post/redirect/get); a refusal changes nothing and is shown on the fo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from .forms import (ActionForm, ClaimDoneForm, EvidenceForm, ExtensionForm, Filt
 bp = Blueprint("dept", __name__, url_prefix="/dept")
 
 PAGE_SIZE = 25
+CO_RESPONSIBLE_SHOWN = 50   # the most urgent of the commitments the department is co-responsible for
 # Refusals that concern what was typed or sent: invalid fields, a file too large or of the wrong kind.
 SHOWN_ON_FORM = (413, 415, 422)
 CONFLICTS = {
@@ -49,11 +51,14 @@ def index():
     wanted = queries.CommitmentFilter(
         status=filters.get("status"), episode=int(filters["episode"]) if "episode" in filters else None,
         overdue=True if "overdue" in filters else None, due_soon=True if "due_soon" in filters else None,
-        extension_pending=True if "extension_pending" in filters else None)
+        extension_pending=True if "extension_pending" in filters else None, responsibility=queries.LEAD)
     commitments, total = queries.list_commitments(current_user, wanted, page, PAGE_SIZE)
+    supported, supported_total = queries.list_commitments(
+        current_user, replace(wanted, responsibility=queries.CO_RESPONSIBLE), 1, CO_RESPONSIBLE_SHOWN)
     return render_template(
         "dept/index.html", department=department, form=form, filters=filters, commitments=commitments,
         total=total, page=page, per_page=PAGE_SIZE, counts=service.commitment_counts(department.id),
+        supported=supported, supported_total=supported_total,
         cases=service.recent_cases(department.id), case_total=service.case_count(department.id),
         notifications=service.latest_reminders(department.id))
 
@@ -71,7 +76,7 @@ def letters():
 @allow("department")
 def letter(letter_id: int):
     letter = letter_service.get_letter(letter_id)
-    if letter.department_id != current_user.department_id:
+    if not letter_service.received(letter, current_user.department_id):
         raise NotFoundError("No such letter.")   # another department's: as if it did not exist
     return render_template("letters/print.html", sheets=[letter_service.sheet(letter)], episode=letter.episode,
                            back_url=url_for(".letters"))
@@ -80,7 +85,7 @@ def letter(letter_id: int):
 @bp.route("/commitments/<int:commitment_id>")
 @allow("department")
 def detail(commitment_id: int):
-    return _detail(service.own_commitment(current_user, commitment_id))
+    return _detail(service.readable_commitment(current_user, commitment_id))
 
 
 @bp.route("/commitments/<int:commitment_id>/progress", methods=["POST"])
@@ -171,7 +176,7 @@ def _act(commitment_id: int, action: str, name: str, form_class: type[ActionForm
          act: Callable[[Commitment, ActionForm], str]):
     """Validate the posted form and run `act`; redirect back with its message, or show the page
     again with what went wrong (and nothing changed)."""
-    commitment = service.own_commitment(current_user, commitment_id)
+    commitment = service.acting_commitment(current_user, commitment_id)
     back = redirect(url_for(".detail", commitment_id=commitment.id))
     form = _form(name, form_class, commitment, posted=True)
     if not states.allows(action, current_user.role, commitment.status):
@@ -195,15 +200,18 @@ def _act(commitment_id: int, action: str, name: str, form_class: type[ActionForm
 
 
 def _detail(commitment: Commitment, submitted: dict[str, ActionForm] | None = None, status: int = 200):
-    """The commitment's page, with a form for each thing its state lets the department do."""
+    """The commitment's page, with a form for each thing its state lets the department do; none
+    for a commitment the department is only co-responsible for (配合): it reads it."""
     submitted = submitted or {}
     role = current_user.role
+    co_responsible = queries.responsibility(current_user, commitment) == queries.CO_RESPONSIBLE
     forms = {name: submitted.get(name) or _form(name, form_class, commitment)
-             for name, action, form_class in FORMS if states.allows(action, role, commitment.status)}
+             for name, action, form_class in FORMS
+             if not co_responsible and states.allows(action, role, commitment.status)}
     if commitment.pending_extension is not None:
         forms.pop("extension", None)
     return render_template("dept/detail.html", commitment=commitment, case=commitment.case,
-                           episode=commitment.episode, forms=forms, extension=commitment.pending_extension,
+                           episode=commitment.episode, forms=forms, co_responsible=co_responsible, extension=commitment.pending_extension,
                            file_limit=evidence.describe_size(evidence.max_bytes())), status
 
 

@@ -10,6 +10,10 @@ Issuing is idempotent: it writes letters only for the departments of the episode
 none yet. A commitment recorded after its department's letter was issued is not added to
 that letter (it is a record of what was sent) and gets no second letter (one letter per
 episode and department); the letter's page counts it as `late` instead.
+
+Co-responsible departments (配合单位) — the other departments of the cases the letter's
+commitments answer — are named under 抄送 (`items["cc"]`) and each gets a copy
+(`AssignmentLetterCopy`), frozen with the letter like the rest.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ from sqlalchemy.orm import selectinload
 from ..commitments import rules
 from ..errors import NotFoundError
 from ..extensions import db
-from ..models import AssignmentLetter, Case, Commitment, Department, Episode, EpisodeStatus, User
+from ..models import (AssignmentLetter, AssignmentLetterCopy, Case, CaseDepartment, Commitment, Department, Episode,
+                      EpisodeStatus, User)
 
 # Attempts at a free number before giving up; each collision means another writer took one.
 NUMBER_ATTEMPTS = 5
@@ -74,6 +79,7 @@ def _insert_numbered(episode: Episode, department: Department, issued_by: User |
                                   issued_by_id=issued_by.id if issued_by else None, items=content)
         if at is not None:
             letter.issued_at = at
+        letter.copies = [AssignmentLetterCopy(department_id=copy["id"]) for copy in content["cc"]]
         try:
             with db.session.begin_nested():
                 db.session.add(letter)
@@ -107,15 +113,28 @@ def departments_waiting(episode_id: int) -> list[Department]:
 
 def letter_content(episode: Episode, department: Department) -> dict:
     """What the letter says, as data: addressee, episode and commitments (never the complainant)."""
-    commitments = db.session.scalars(
+    commitments = list(db.session.scalars(
         select(Commitment).options(selectinload(Commitment.case))
         .where(Commitment.episode_id == episode.id, Commitment.department_id == department.id)
-        .order_by(Commitment.id))
+        .order_by(Commitment.id)))
     return {
         "department": {"code": department.code, "name": department.name},
         "episode": {"number": episode.number, "title": episode.title, "air_date": episode.air_date.isoformat()},
         "commitments": [_item(commitment, commitment.case) for commitment in commitments],
+        "cc": [{"id": other.id, "code": other.code, "name": other.name}
+               for other in co_departments(commitments, department)],
     }
+
+
+def co_departments(commitments: list[Commitment], department: Department) -> list[Department]:
+    """The other responsible departments of these commitments' cases, by code: the letter's 抄送."""
+    case_ids = {commitment.case_id for commitment in commitments}
+    if not case_ids:
+        return []
+    return list(db.session.scalars(
+        select(Department).where(Department.id != department.id, Department.id.in_(
+            select(CaseDepartment.department_id).where(CaseDepartment.case_id.in_(case_ids))))
+        .order_by(Department.code)))
 
 
 def _item(commitment: Commitment, case: Case) -> dict:
@@ -148,9 +167,18 @@ def letters_of_episode(episode_id: int) -> list[AssignmentLetter]:
 
 
 def letters_of_department(department_id: int) -> list[AssignmentLetter]:
-    """The letters a department received, newest first."""
-    return list(db.session.scalars(select(AssignmentLetter).where(AssignmentLetter.department_id == department_id)
+    """The letters a department received, addressed to it or copied to it (抄送), newest first."""
+    copied = select(AssignmentLetterCopy.letter_id).where(AssignmentLetterCopy.department_id == department_id)
+    return list(db.session.scalars(select(AssignmentLetter)
+                                   .where(or_(AssignmentLetter.department_id == department_id,
+                                              AssignmentLetter.id.in_(copied)))
                                    .order_by(AssignmentLetter.year.desc(), AssignmentLetter.number.desc())))
+
+
+def received(letter: AssignmentLetter, department_id: int | None) -> bool:
+    """Whether the department was sent this letter: addressed to it, or copied to it."""
+    return department_id is not None and (letter.department_id == department_id
+                                          or any(copy.department_id == department_id for copy in letter.copies))
 
 
 def late_commitments(letter: AssignmentLetter) -> int:
@@ -197,4 +225,5 @@ def sheet(letter: AssignmentLetter) -> dict:
     episode = dict(content["episode"], air_date=date.fromisoformat(content["episode"]["air_date"]))
     commitments = [dict(item, deadline=date.fromisoformat(item["deadline"])) for item in content["commitments"]]
     return {"letter": letter, "department": content["department"]["name"], "episode": episode,
-            "commitments": commitments, "late": late_commitments(letter)}
+            "commitments": commitments, "late": late_commitments(letter),
+            "cc": [copy["name"] for copy in content.get("cc", [])]}

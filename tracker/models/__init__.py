@@ -4,14 +4,14 @@ from .cases import Case, CaseDepartment, CaseSource, CaseStatus
 from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest,
                           ExtensionStatus, Satisfaction, TimelineImmutableError)
 from .episodes import Episode, EpisodeStatus
-from .followup import AssignmentLetter, ReminderDigest, ReminderItem
+from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
+    "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",

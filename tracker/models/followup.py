@@ -37,6 +37,26 @@ class AssignmentLetter(db.Model):
     episode: Mapped[Episode] = relationship()
     department: Mapped[Department] = relationship()
     issued_by: Mapped[User | None] = relationship()
+    copies: Mapped[list[AssignmentLetterCopy]] = relationship(back_populates="letter",
+                                                              order_by="AssignmentLetterCopy.id")
+
+
+class AssignmentLetterCopy(db.Model):
+    """抄送: a co-responsible department (配合单位) received a copy of the letter, as issued.
+
+    Written with the letter and never changed: the departments named on it under 抄送 are the
+    letter's `items["cc"]`; these rows let each of them find it among its own letters.
+    """
+
+    __tablename__ = "assignment_letter_copies"
+    __table_args__ = (UniqueConstraint("letter_id", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("assignment_letters.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+
+    letter: Mapped[AssignmentLetter] = relationship(back_populates="copies")
+    department: Mapped[Department] = relationship()
 
 
 class ReminderDigest(db.Model):

@@ -54,6 +54,8 @@ def remind_command(day: datetime | None, dry_run: bool) -> None:
         click.echo(f"not emailed {digest.department.code}: {service.NO_RECIPIENTS}")
     for digest in report.failed:
         click.echo(f"failed {digest.department.code}: {digest.error}", err=True)
+    for digest in report.settled:
+        click.echo(f"not emailed {digest.department.code}: {service.NOTHING_LEFT}")
     click.echo(_summary(on, len(created), len(report.sent), len(report.unaddressed), len(report.failed)))
     if report.failed:
         raise click.exceptions.Exit(1)
@@ -73,7 +75,8 @@ def _dry_run(day: date, smtp_url: str | None) -> None:
         click.echo(f"would create {plan.department.code}: "
                    + mail.subject_line(plan.department.name, [kind for kind, _c in plan.items]))
         for kind, commitment in plan.items:
-            click.echo(f"  {kind}: #{commitment.id} {commitment.content} ({commitment.deadline})")
+            co = f" [co-responsible; lead {commitment.department.code}]" if plan.co_responsible(commitment) else ""
+            click.echo(f"  {kind}: #{commitment.id} {commitment.content} ({commitment.deadline}){co}")
         click.echo(f"  to: {', '.join(recipients) if recipients else '-'}")
     waiting = service.unsent_digests(day)
     for digest in waiting:

@@ -116,13 +116,15 @@ class DigestLine:
     commitment: Commitment
     urgency: Urgency
     link: str
+    co_responsible: bool = False   # another department's, of a case this one is co-responsible for
 
 
 def compose(digest: ReminderDigest, recipients: list[str]) -> EmailMessage:
     """The digest as one message to all these recipients."""
     config = current_app.config
     lines = [DigestLine(item.kind, item.commitment, commitment_urgency(item.commitment, digest.day),
-                        f"{config['BASE_URL']}/dept/commitments/{item.commitment_id}") for item in digest.items]
+                        f"{config['BASE_URL']}/dept/commitments/{item.commitment_id}",
+                        item.commitment.department_id != digest.department_id) for item in digest.items]
     context = {"department": digest.department, "day": digest.day, "lines": lines,
                "kinds": [(kind, [line for line in lines if line.kind == kind]) for kind in ("overdue", "due_soon", "new")],
                "due_soon_days": rules.DUE_SOON_DAYS, "workspace": f"{config['BASE_URL']}/dept"}

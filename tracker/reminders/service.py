@@ -1,4 +1,6 @@
-"""Reminder digests: once a day, each department hears about its own open commitments.
+"""Reminder digests: once a day, each department hears about its own open commitments, and
+about those of the cases it is co-responsible for (配合: another of the case's departments
+made them; they are marked so).
 
 What goes into a department's digest for a day, one reason per commitment, the most urgent
 winning:
@@ -12,6 +14,10 @@ A digest is kept (`ReminderDigest`, unique per department and day) before anythi
 it is the workspace notification, whether or not anyone has an email address, and it makes a
 second run on the same day send nothing again. `sent_at` is set only once the mail server
 accepted the message, so a run after a failure retries just the unsent digests of that day.
+
+A digest is composed again when it is sent, from the state at that moment (`recompose`): one
+stored early and mailed later never lists a commitment verified in between, nor an old
+deadline. One left with nothing to say is not mailed (`NOTHING_LEFT`).
 """
 from __future__ import annotations
 
@@ -26,11 +32,12 @@ from sqlalchemy.orm import selectinload
 from ..commitments import rules
 from ..commitments.queries import due_soon_condition, is_open, overdue_condition
 from ..extensions import db
-from ..models import Commitment, Department, ReminderDigest, ReminderItem, User, utcnow
+from ..models import CaseDepartment, Commitment, Department, ReminderDigest, ReminderItem, User, utcnow
 from . import mail
 
 KINDS = ("overdue", "due_soon", "new")   # most urgent first
 NO_RECIPIENTS = "no active user of the department has an email address"
+NOTHING_LEFT = "nothing left to remind of when it was to be sent"
 
 
 @dataclass
@@ -39,6 +46,9 @@ class PlannedDigest:
 
     department: Department
     items: list[tuple[str, Commitment]]   # (kind, commitment), most urgent first
+
+    def co_responsible(self, commitment: Commitment) -> bool:
+        return commitment.department_id != self.department.id
 
     def count(self, kind: str) -> int:
         return sum(1 for item_kind, _commitment in self.items if item_kind == kind)
@@ -51,6 +61,7 @@ class SendReport:
     sent: list[ReminderDigest] = field(default_factory=list)
     unaddressed: list[ReminderDigest] = field(default_factory=list)
     failed: list[ReminderDigest] = field(default_factory=list)
+    settled: list[ReminderDigest] = field(default_factory=list)   # nothing left to say when sent
 
 
 @dataclass(frozen=True)
@@ -60,26 +71,43 @@ class Notification:
     kind: str
     day: date
     commitment: Commitment
+    co_responsible: bool = False
 
 
-def plan_digests(day: date) -> list[PlannedDigest]:
+def plan_digests(day: date, department_id: int | None = None, *, again: bool = False) -> list[PlannedDigest]:
     """The digests `build_digests(day)` would create: departments without one for this day
-    that have something to say. Changes nothing."""
-    already = select(ReminderDigest.department_id).where(ReminderDigest.day == day)
-    reported = exists().where(ReminderItem.commitment_id == Commitment.id,
-                              ReminderItem.digest_id == ReminderDigest.id, ReminderDigest.day < day)
+    that have something to say. Changes nothing.
+
+    `department_id` plans that department's only; `again` plans it even when it has a digest
+    for the day already (to compose that digest again from the state now)."""
+    # Who hears of a commitment: its own department, and the case's other departments.
+    own = select(Commitment.id.label("commitment_id"), Commitment.department_id.label("department_id"))
+    co = (select(Commitment.id.label("commitment_id"), CaseDepartment.department_id.label("department_id"))
+          .join(CaseDepartment, CaseDepartment.case_id == Commitment.case_id)
+          .where(CaseDepartment.department_id != Commitment.department_id))
+    audience = own.union(co).subquery()
+    reported = exists().where(ReminderItem.commitment_id == Commitment.id, ReminderItem.digest_id == ReminderDigest.id,
+                              ReminderDigest.department_id == audience.c.department_id, ReminderDigest.day < day)
     kind = case((overdue_condition(day), "overdue"), (due_soon_condition(day), "due_soon"), else_="new")
     urgency = case((overdue_condition(day), 0), (due_soon_condition(day), 1), else_=2)
+    conditions = [is_open(), or_(overdue_condition(day), due_soon_condition(day), ~reported)]
+    if department_id is not None:
+        conditions.append(audience.c.department_id == department_id)
+    if not again:
+        already = select(ReminderDigest.department_id).where(ReminderDigest.day == day)
+        conditions.append(audience.c.department_id.not_in(already))
     rows = db.session.execute(
-        select(Commitment, kind)
-        .where(is_open(), Commitment.department_id.not_in(already),
-               or_(overdue_condition(day), due_soon_condition(day), ~reported))
-        .options(selectinload(Commitment.department))
-        .order_by(Commitment.department_id, urgency, Commitment.deadline, Commitment.id))
+        select(Commitment, audience.c.department_id, kind)
+        .join(audience, audience.c.commitment_id == Commitment.id)
+        .where(*conditions)
+        # Its own first, then those it is co-responsible for; each most urgent first.
+        .order_by(audience.c.department_id, case((Commitment.department_id == audience.c.department_id, 0), else_=1),
+                  urgency, Commitment.deadline, Commitment.id))
     plans: dict[int, PlannedDigest] = {}
-    for commitment, item_kind in rows:
-        plan = plans.setdefault(commitment.department_id, PlannedDigest(commitment.department, []))
-        plan.items.append((item_kind, commitment))
+    for commitment, audience_id, item_kind in rows:
+        if audience_id not in plans:
+            plans[audience_id] = PlannedDigest(db.session.get(Department, audience_id), [])
+        plans[audience_id].items.append((item_kind, commitment))
     return sorted(plans.values(), key=lambda plan: plan.department.code)
 
 
@@ -137,13 +165,34 @@ def send_digests(day: date, smtp_url: str,
     with mail.Mailer(smtp_url) as mailer:
         for digest in unsent_digests(day):
             recipients = recipients_of(digest.department_id)
-            if not recipients:
+            if not recompose(digest):
+                digest.error = NOTHING_LEFT
+                report.settled.append(digest)
+            elif not recipients:
                 digest.error = NO_RECIPIENTS
                 report.unaddressed.append(digest)
             else:
                 _deliver(mailer, digest, (compose or mail.compose)(digest, recipients), recipients, report)
             db.session.commit()
     return report
+
+
+def recompose(digest: ReminderDigest) -> list[ReminderItem]:
+    """Compose the digest again from the state now, for its day: a commitment verified or closed
+    since it was stored leaves it, one that became overdue or was extended changes its reason,
+    one recorded since joins it. An item kept is changed in place (one row per commitment).
+    Flushed, not committed; the digest's items, most urgent first."""
+    plans = plan_digests(digest.day, digest.department_id, again=True)
+    wanted = plans[0].items if plans else []
+    current = {item.commitment_id: item for item in digest.items}
+    items = []
+    for kind, commitment in wanted:
+        item = current.pop(commitment.id, None) or ReminderItem(commitment_id=commitment.id, commitment=commitment)
+        item.kind = kind
+        items.append(item)
+    digest.items = items   # those left in `current` go (delete-orphan)
+    db.session.flush()
+    return digest.items
 
 
 def _deliver(mailer: mail.Mailer, digest: ReminderDigest, message: mail.EmailMessage, recipients: list[str],
@@ -163,13 +212,17 @@ def _deliver(mailer: mail.Mailer, digest: ReminderDigest, message: mail.EmailMes
 def notifications_for(department_id: int, days: int = 14, on: date | None = None) -> list[Notification]:
     """The department's reminders of the last `days` days, newest day first, and within a day
     in the digest's order (most urgent first). Each commitment comes with its case and episode
-    loaded, ready for `templates/reminders/_notifications.html`."""
-    since = (on or rules.today()) - timedelta(days=days)
+    loaded, ready for `templates/reminders/_notifications.html`. A digest stored ahead for a day
+    still to come (`tracker remind --date`) is not shown before its day."""
+    until = on or rules.today()
+    since = until - timedelta(days=days)
     rows = db.session.execute(
         select(ReminderItem, ReminderDigest.day)
         .join(ReminderDigest, ReminderItem.digest_id == ReminderDigest.id)
-        .where(ReminderDigest.department_id == department_id, ReminderDigest.day > since)
+        .where(ReminderDigest.department_id == department_id, ReminderDigest.day > since,
+               ReminderDigest.day <= until)
         .options(selectinload(ReminderItem.commitment).selectinload(Commitment.case),
                  selectinload(ReminderItem.commitment).selectinload(Commitment.episode))
         .order_by(ReminderDigest.day.desc(), ReminderItem.id))
-    return [Notification(item.kind, day, item.commitment) for item, day in rows]
+    return [Notification(item.kind, day, item.commitment, item.commitment.department_id != department_id)
+            for item, day in rows]
