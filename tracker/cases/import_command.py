@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 
 from ..errors import AppError
 from . import importer
-from .import_changes import label
 
 
 def summary_line(plan: importer.ImportPlan) -> str:
@@ -28,16 +27,12 @@ def summary_line(plan: importer.ImportPlan) -> str:
         ("unchanged", importer.UNCHANGED), ("held", importer.HELD)))
 
 
-def field_names(row: importer.RowOutcome) -> str:
-    return "、".join(label(name) for name in row.changed_fields)
-
-
 def report_lines(plan: importer.ImportPlan) -> list[str]:
     lines = [summary_line(plan)]
     lines += [f"line {row.line}: {row.reason}" for row in plan.rejections]
     lines += [f"line {row.line} (held): " + _(
         "%(ref)s has been on air; it would change %(fields)s. Run again with --confirm-aired to apply it.",
-        ref=row.case_ref, fields=field_names(row)) for row in plan.rows_doing(importer.HELD)]
+        ref=row.case_ref, fields=row.changed_labels) for row in plan.rows_doing(importer.HELD)]
     lines += [f"line {row.line} (warning): {row.warning}" for row in plan.warned]
     return lines
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ConflictError
 from ..extensions import db
 from ..models import Case, CaseSource, Department, User, utcnow
-from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill
+from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
 from .import_files import ImportFileError, Row, Table, read_table
 from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
                              source_of)
@@ -120,6 +120,11 @@ class RowOutcome:
     @property
     def changed_fields(self) -> list[str]:
         return [change.field for change in self.changes]
+
+    @property
+    def changed_labels(self) -> str:
+        """The fields the row changes, as people call them: 标题、诉求内容."""
+        return "、".join(label(change.field) for change in self.changes)
 
 
 @dataclass
