@@ -115,7 +115,7 @@ class RowOutcome:
 
     @property
     def warning(self) -> str:
-        return "; ".join(self.warnings)
+        return " ".join(self.warnings)  # each ends as a sentence
 
     @property
     def changed_fields(self) -> list[str]:
