@@ -436,6 +436,6 @@ def test_openapi_describes_the_cases_endpoints(client):
     assert {"get", "post"} <= set(document["paths"]["/api/v1/cases"])
     assert {"get", "patch"} <= set(document["paths"]["/api/v1/cases/{case_id}"])
     source = document["components"]["schemas"]["CaseIn"]["properties"]["source"]
-    assert source["enum"] == ["hotline", "letter", "undercover", "online", "studio"]
-    for meaning in ("12345热线", "来信", "记者暗访", "网络留言", "现场提问"):
+    assert source["enum"] == ["hotline", "letter", "undercover", "online", "studio", "other"]
+    for meaning in ("12345热线", "来信", "记者暗访", "网络留言", "现场提问", "其他"):
         assert meaning in source["description"]

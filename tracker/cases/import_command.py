@@ -1,7 +1,11 @@
-"""`tracker import-cases FILE [--dry-run]`: a 12345 export into the case pool, from a shell.
+"""`tracker import-cases FILE [--dry-run] [--confirm-aired] [--replace-public-text]`: a 12345
+export into the case pool, from a shell.
 
-The first line of the output, `created: N, updated: N, rejected: N`, stays in English words:
-other programs read it.
+The first line of the output stays in English words, because other programs read it:
+`created: N, updated: N, rejected: N, unchanged: N, held: N` — the first three as PRODUCT.md
+fixes them, the two counts after them added later. Then each rejected row as
+`line N: reason` (only rejected rows have this form), each held row as
+`line N (held): …` and each warning as `line N (warning): …`.
 """
 from __future__ import annotations
 
@@ -11,34 +15,54 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..errors import AppError
 from . import importer
 
 
 def summary_line(plan: importer.ImportPlan) -> str:
-    return (f"created: {plan.count(importer.CREATE)}, updated: {plan.count(importer.UPDATE)}, "
-            f"rejected: {plan.count(importer.REJECT)}")
+    return ", ".join(f"{word}: {plan.count(action)}" for word, action in (
+        ("created", importer.CREATE), ("updated", importer.UPDATE), ("rejected", importer.REJECT),
+        ("unchanged", importer.UNCHANGED), ("held", importer.HELD)))
+
+
+def report_lines(plan: importer.ImportPlan) -> list[str]:
+    lines = [summary_line(plan)]
+    lines += [f"line {row.line}: {row.reason}" for row in plan.rejections]
+    lines += [f"line {row.line} (held): " + _(
+        "%(ref)s has been on air; it would change %(fields)s. Run again with --confirm-aired to apply it.",
+        ref=row.case_ref, fields=row.changed_labels) for row in plan.rows_doing(importer.HELD)]
+    lines += [f"line {row.line} (warning): {row.warning}" for row in plan.warned]
+    return lines
 
 
 @click.command("import-cases")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be created, updated and rejected; change nothing.")
+@click.option("--confirm-aired", is_flag=True,
+              help="Also update cases that have been on air (without it their rows are held).")
+@click.option("--replace-public-text", is_flag=True,
+              help="With --confirm-aired: give aired cases whose title or summary changes the new text, masked, "
+                   "as their public text (without it they keep the public text the audience saw).")
 @with_appcontext
-def import_cases_command(file: Path, dry_run: bool) -> None:
+def import_cases_command(file: Path, dry_run: bool, confirm_aired: bool, replace_public_text: bool) -> None:
     """Import a hotline system's CSV or XLSX export (工单编号, 标题, 承办单位 …) as cases.
 
-    A work order imported before updates its case. Valid rows are imported together, in one
+    A work order imported before updates its case; one that changes a case that has been on
+    air is held unless --confirm-aired is given. Valid rows are imported together, in one
     transaction; each rejected row is listed with its line number and the reason.
     """
+    if replace_public_text and not confirm_aired:
+        raise click.UsageError("--replace-public-text applies to aired cases: give --confirm-aired as well.")
+    options = importer.ImportOptions(confirm_aired=confirm_aired, replace_public_text=replace_public_text)
     # There is no visitor to choose a language for: the reasons speak the default one.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         try:
-            plan = importer.import_cases(file.read_bytes(), dry_run=dry_run)
+            plan = importer.import_cases(file.read_bytes(), dry_run=dry_run, options=options)
         except AppError as error:
             raise click.ClickException(f"{file}: {error.message} Nothing was imported.") from error
-        click.echo(summary_line(plan))
-        for row in plan.rejections:
-            click.echo(f"line {row.line}: {row.reason}")
+        for line in report_lines(plan):
+            click.echo(line)
     if dry_run:
         click.echo("Dry run: nothing was changed.")

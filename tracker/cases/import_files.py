@@ -26,6 +26,10 @@ DELIMITERS = ",\t;"
 # Text files never hold these; binary files (images, archives, random bytes) nearly always do.
 BINARY_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 SNIFF_CHARS = 64 * 1024
+PDF_MAGIC = b"%PDF-"
+# Text that is a document of another kind, whatever its name: a web page or XML (some hotline
+# systems save an HTML table as .xls), JSON, RTF. A CSV export starts with a title or a header.
+MARKUP_START = re.compile(r"\s*(?:<|\{\\rtf|[{\[]\s*[\"{\[])")
 
 
 class ImportFileError(AppError):
@@ -60,6 +64,9 @@ def read_table(data: bytes) -> Table:
     """The rows of a CSV or XLSX export; `ImportFileError` if it is neither."""
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
+    if data.startswith(PDF_MAGIC):
+        raise ImportFileError(_("This is a PDF document, not a CSV file or an Excel workbook (.xlsx). "
+                                "Export the work orders from the hotline system as CSV or Excel."))
     if data.startswith(OLE2_MAGIC):
         raise ImportFileError(_("This is an old Excel workbook (.xls) or a password-protected one. "
                                 "Save it as .xlsx without a password, or as CSV, and try again."))
@@ -147,6 +154,10 @@ def _csv_cell(text: str) -> str:
 
 def _read_csv(data: bytes) -> Table:
     text, encoding = _decode(data)
+    if MARKUP_START.match(text.removeprefix("\ufeff")):
+        raise ImportFileError(_("This file is a web page, XML or JSON document, not a CSV export, whatever its name "
+                                "says. Open it in Excel and save it as .xlsx or CSV, or export CSV from the hotline "
+                                "system."))
     delimiter = _delimiter(text)
     rows = []
     try:

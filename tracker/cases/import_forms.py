@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from openpyxl.utils import get_column_letter
-from wtforms import HiddenField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from .import_mapping import FIELDS, ImportField
+from .importer import ImportOptions
 
 FIELD_PREFIX = "column_"
 
@@ -25,6 +26,17 @@ class MappingFormBase(FlaskForm):
     """For each of our fields, the file's column it comes from ("" = not imported)."""
 
     token = HiddenField(validators=[DataRequired()])
+    confirm_aired = BooleanField(_l("Update the cases that have been on air with the changes shown"))
+    replace_public_text = BooleanField(_l("Also replace their public text with the new title and summary "
+                                          "(personal data masked)"))
+
+    def validate_replace_public_text(self, field: BooleanField) -> None:
+        if field.data and not self.confirm_aired.data:
+            raise ValidationError(_("Replacing the public text of aired cases needs the confirmation above."))
+
+    def options(self) -> ImportOptions:
+        return ImportOptions(confirm_aired=bool(self.confirm_aired.data),
+                             replace_public_text=bool(self.confirm_aired.data and self.replace_public_text.data))
 
     def column_fields(self) -> list[tuple[ImportField, SelectField]]:
         return [(f, self[FIELD_PREFIX + f.name]) for f in FIELDS]

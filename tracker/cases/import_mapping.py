@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,7 +37,7 @@ class ImportField:
 
     @property
     def max_length(self) -> int | None:
-        return None if self.name == "departments" else _model_length(self.name)
+        return None if self.name in ("departments", "received_at") else _model_length(self.name)
 
 
 FIELDS = (
@@ -49,6 +51,7 @@ FIELDS = (
                 True),
     ImportField("category", _l("Category"), ("类别", "诉求类别", "问题分类", "分类", "诉求分类")),
     ImportField("source", _l("Source"), ("来源", "诉求来源", "渠道", "来源渠道", "受理渠道")),
+    ImportField("received_at", _l("Received at"), ("受理时间", "来电时间", "受理日期", "登记时间", "诉求时间")),
 )
 
 SOURCES = {
@@ -57,6 +60,7 @@ SOURCES = {
     **{word: CaseSource.UNDERCOVER for word in ("暗访", "记者暗访")},
     **{word: CaseSource.ONLINE for word in ("网络", "网络留言", "网上留言", "微信", "网站")},
     **{word: CaseSource.STUDIO for word in ("现场", "演播室", "现场提问")},
+    **{word: CaseSource.OTHER for word in ("其他", "其它")},
     **{source.value: source for source in CaseSource},
 }
 
@@ -112,6 +116,22 @@ class DepartmentDirectory:
         if inactive:
             reasons.append(_("Department no longer active: %(names)s", names="、".join(inactive)))
         return found, reasons
+
+
+# 2026-03-05 14:22:31, 2026/3/5 14:22, 2026.3.5, 2026年3月5日14时22分, 2026-03-05T14:22:31.000
+RECEIVED_AT = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?)?")
+CHINESE_DATE_PARTS = str.maketrans({"年": "-", "月": "-", "日": " ", "时": ":", "点": ":", "分": ":", "秒": " "})
+HOTLINE_TIME_ZONE = ZoneInfo("Asia/Shanghai")  # exports write the local time, without a zone
+
+
+def received_at_of(text: str) -> datetime:
+    """The moment a 受理时间 cell names (Asia/Shanghai local time); `ValueError` if it names none."""
+    cleaned = re.sub(r"\s+", " ", text.translate(CHINESE_DATE_PARTS)).strip().rstrip(":").strip()
+    match = RECEIVED_AT.fullmatch(cleaned)
+    if not match:
+        raise ValueError(text)
+    parts = [int(part) if part else 0 for part in match.groups()]
+    return datetime(*parts, tzinfo=HOTLINE_TIME_ZONE)  # ValueError for 2026-02-30 or 25:00
 
 
 def source_of(text: str) -> CaseSource | None:

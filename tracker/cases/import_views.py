@@ -12,14 +12,14 @@ from werkzeug.datastructures import FileStorage
 
 from ..errors import AppError
 from ..permissions import allow
-from . import import_uploads, importer
+from . import import_changes, import_uploads, importer
 from .import_files import ImportFileError, Table
 from .import_forms import MappingFormBase, UploadForm, column_label, mapping_form
 from .import_mapping import FIELDS
 
 bp = Blueprint("cases_import", __name__, url_prefix="/cases")
 
-PREVIEW_ROWS = 1000  # accepted rows listed in the preview; rejected rows are always listed
+PREVIEW_ROWS = 1000  # accepted rows listed in the preview; rejected and held rows are always listed
 
 
 class TooLargeError(AppError):
@@ -63,13 +63,14 @@ def preview():
     if request.form.get("action") != "apply":
         return _preview_page(upload, export, form)
     try:
-        plan = importer.plan_import(export, form.mapping())
+        plan = importer.plan_import(export, form.mapping(), form.options())
     except ImportFileError:
         return _preview_page(upload, export, form, status=422)
     importer.apply_import(plan, current_user)
     import_uploads.discard(upload.token)
     return render_template("cases/import_done.html", plan=plan, filename=upload.filename,
-                           counts=_counts(plan))
+                           counts=_counts(plan), change_label=import_changes.label,
+                           display_value=import_changes.display_value)
 
 
 def _upload_page(form: UploadForm, *, problem: str | None = None, status: int = 200):
@@ -82,13 +83,14 @@ def _preview_page(upload: import_uploads.Upload, export: importer.Export, form: 
     plan, problem = None, None
     if not form.errors:
         try:
-            plan = importer.plan_import(export, form.mapping())
+            plan = importer.plan_import(export, form.mapping(), form.options())
         except ImportFileError as error:
             problem, status = error.message, 422
     return render_template("cases/import_preview.html", upload=upload, export=export, form=form, plan=plan,
                            problem=problem, file_format=_file_format(export.table), column_label=column_label,
                            counts=_counts(plan) if plan else None, rows=_rows_to_show(plan) if plan else [],
-                           preview_rows=PREVIEW_ROWS), status
+                           preview_rows=PREVIEW_ROWS, change_label=import_changes.label,
+                           display_value=import_changes.display_value), status
 
 
 def _file_format(table: Table) -> str:
@@ -100,13 +102,14 @@ def _file_format(table: Table) -> str:
 
 
 def _counts(plan: importer.ImportPlan) -> dict[str, int]:
-    return {action: plan.count(action) for action in (importer.CREATE, importer.UPDATE, importer.REJECT)}
+    return {action: plan.count(action) for action in importer.ACTIONS}
 
 
 def _rows_to_show(plan: importer.ImportPlan) -> list[importer.RowOutcome]:
     shown, accepted = [], 0
     for row in plan.rows:
-        if row.action == importer.REJECT or accepted < PREVIEW_ROWS:
+        always = row.action in (importer.REJECT, importer.HELD)
+        if always or accepted < PREVIEW_ROWS:
             shown.append(row)
-            accepted += row.action != importer.REJECT
+            accepted += not always
     return shown

@@ -3,13 +3,16 @@
 One module serves `tracker import-cases` and the upload page alike: `read_export` reads a
 file and finds its header, `plan_import` decides row by row what would happen (the dry run),
 and `apply_import` carries the plan out in one transaction. A work-order number seen before
-updates its case; it never makes a second one.
+updates its case; it never makes a second one. A row that would change nothing is
+"unchanged"; one that would change a case that has been on air is "held" unless the producer
+confirms it (`import_changes` says what changes and how the public text is protected).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,18 +20,32 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConflictError
 from ..extensions import db
-from ..models import Case, CaseDepartment, Department, User
+from ..models import Case, CaseSource, Department, User, utcnow
+from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
 from .import_files import ImportFileError, Row, Table, read_table
-from .import_mapping import FIELDS, DepartmentDirectory, auto_mapping, missing_columns, source_of
+from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
+                             source_of)
+from .labels import source_label
 from .refs import assign_ref
 
-CREATE, UPDATE, REJECT = "create", "update", "reject"
+CREATE, UPDATE, UNCHANGED, HELD, REJECT = "create", "update", "unchanged", "held", "reject"
+ACTIONS = (CREATE, UPDATE, REJECT, UNCHANGED, HELD)  # in the order the summary line gives them
 HEADER_SEARCH_ROWS = 10  # a title line or two may stand above the header
 QUERY_CHUNK = 500
-# Case fields copied as they are; `source` and `departments` are translated first.
-TEXT_FIELDS = ("title", "summary", "location", "category", "complainant_name", "complainant_phone")
 # Cells that are numbers in a spreadsheet but identifiers to us.
 IDENTIFIER_FIELDS = ("work_order_no", "complainant_phone")
+EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)  # before it, a 受理时间 is a slip (Excel's 1900 …)
+# A CSV export has its delimiters on every record; a text file with the header names on top
+# has mostly lines without any.
+MOST = 0.5
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the producer confirmed: changing cases that have been on air, and their public text."""
+
+    confirm_aired: bool = False
+    replace_public_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,11 +66,23 @@ class Export:
 
 
 def read_export(data: bytes) -> Export:
-    """The file's rows and header; `ImportFileError` when it is not a CSV or XLSX file."""
+    """The file's rows and header; `ImportFileError` when it is not a CSV or XLSX export."""
     table = read_table(data)
     candidates = [(row, auto_mapping(row.cells)) for row in table.rows[:HEADER_SEARCH_ROWS]]
     header, mapping = max(candidates, key=lambda pair: sum(i is not None for i in pair[1].values()))
-    return Export(table=table, header=header, auto_mapping=mapping)
+    export = Export(table=table, header=header, auto_mapping=mapping)
+    if table.kind == "csv" and not _shaped_like_an_export(export):
+        raise ImportFileError(_("This text file has the column names, but its lines are not the records of a CSV "
+                                "export. Export the work orders from the hotline system as CSV or Excel (.xlsx)."))
+    return export
+
+
+def _shaped_like_an_export(export: Export) -> bool:
+    rows = export.data_rows
+    if len(export.header.cells) < 2:
+        return False
+    lines_without_delimiter = sum(len(row.cells) < 2 for row in rows)
+    return not rows or lines_without_delimiter <= MOST * len(rows)
 
 
 @dataclass
@@ -64,7 +93,13 @@ class RowOutcome:
     values: dict[str, str]
     departments: list[Department]
     reasons: list[str]
+    warnings: list[str] = field(default_factory=list)
+    source: CaseSource | None = None          # None: the file has no 来源 column
+    received_at: datetime | None = None       # None: no valid 受理时间
     action: str = ""
+    case_ref: str = ""                        # the case it updates (or would)
+    aired: bool = False                       # that case has been on air
+    changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def work_order_no(self) -> str:
@@ -78,19 +113,45 @@ class RowOutcome:
     def reason(self) -> str:
         return "; ".join(self.reasons)
 
+    @property
+    def warning(self) -> str:
+        return " ".join(self.warnings)  # each ends as a sentence
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [change.field for change in self.changes]
+
+    @property
+    def changed_labels(self) -> str:
+        """The fields the row changes, as people call them: 标题、诉求内容."""
+        return "、".join(label(change.field) for change in self.changes)
+
 
 @dataclass
 class ImportPlan:
     export: Export
     mapping: dict[str, int | None]
+    options: ImportOptions = field(default_factory=ImportOptions)
     rows: list[RowOutcome] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(row.action == action for row in self.rows)
 
+    def rows_doing(self, action: str) -> list[RowOutcome]:
+        return [row for row in self.rows if row.action == action]
+
     @property
     def rejections(self) -> list[RowOutcome]:
-        return [row for row in self.rows if row.action == REJECT]
+        return self.rows_doing(REJECT)
+
+    @property
+    def aired_updates(self) -> list[RowOutcome]:
+        """Rows that change a case that has been on air: held, or updated with confirmation."""
+        return [row for row in self.rows if row.aired and row.action in (UPDATE, HELD)]
+
+    @property
+    def warned(self) -> list[RowOutcome]:
+        return [row for row in self.rows if row.warnings and row.action != REJECT]
 
 
 def _identifier(text: str) -> str:
@@ -125,14 +186,41 @@ def _check_row(row: Row, plan: ImportPlan, directory: DepartmentDirectory, seen:
             column = plan.export.columns[plan.mapping[f.name]] or f.headers[0]
             reasons.append(_("%(column)s is too long: %(length)s characters, at most %(limit)s.",
                              column=column, length=len(value), limit=limit))
-    if "source" in values and source_of(values["source"]) is None:
-        reasons.append(_("Unknown source: %(value)s", value=values["source"]))
     departments, department_reasons = directory.resolve(values["departments"])
-    return RowOutcome(line=row.line, values=values, departments=departments,
-                      reasons=reasons + department_reasons)
+    outcome = RowOutcome(line=row.line, values=values, departments=departments, reasons=reasons + department_reasons)
+    _read_source(outcome)
+    _read_received_at(outcome)
+    return outcome
 
 
-def plan_import(export: Export, mapping: dict[str, int | None] | None = None) -> ImportPlan:
+def _read_source(row: RowOutcome) -> None:
+    if "source" not in row.values:
+        return
+    row.source = source_of(row.values["source"])
+    if row.source is None:
+        row.source = CaseSource.OTHER
+        row.warnings.append(_("Unknown source %(value)s: imported as “%(label)s”.",
+                              value=row.values["source"], label=source_label(CaseSource.OTHER)))
+
+
+def _read_received_at(row: RowOutcome) -> None:
+    # A time that cannot be read does not cost the work order: the row goes in without it.
+    text = row.values.get("received_at", "")
+    if not text:
+        return
+    try:
+        moment = received_at_of(text)
+    except ValueError:
+        row.warnings.append(_("Received at “%(value)s” is not a date and time: left out.", value=text))
+        return
+    if not EARLIEST_RECEIVED <= moment <= utcnow():
+        row.warnings.append(_("Received at %(value)s cannot be right: left out.", value=text))
+        return
+    row.received_at = moment
+
+
+def plan_import(export: Export, mapping: dict[str, int | None] | None = None,
+                options: ImportOptions | None = None) -> ImportPlan:
     """The dry run: what each row would do. Changes nothing.
 
     `ImportFileError` when a required field has no column.
@@ -142,13 +230,38 @@ def plan_import(export: Export, mapping: dict[str, int | None] | None = None) ->
     if missing:
         raise ImportFileError(_("Required columns are missing: %(columns)s. The header row must name them.",
                                 columns="、".join(f.headers[0] for f in missing)))
-    plan = ImportPlan(export=export, mapping=mapping)
+    plan = ImportPlan(export=export, mapping=mapping, options=options or ImportOptions())
     directory, seen = DepartmentDirectory(), {}
     plan.rows = [_check_row(row, plan, directory, seen) for row in export.data_rows]
-    known = _cases_by_work_order(row.work_order_no for row in plan.rows if not row.reasons)
-    for row in plan.rows:
-        row.action = REJECT if row.reasons else UPDATE if row.work_order_no in known else CREATE
+    _decide(plan)
     return plan
+
+
+def _decide(plan: ImportPlan) -> dict[str, Case]:
+    """Each valid row's action against the case pool as it is now; the cases it would update."""
+    accepted = [row for row in plan.rows if not row.reasons]
+    cases = _cases_by_work_order(row.work_order_no for row in accepted)
+    aired = aired_case_ids(case.id for case in cases.values())
+    for row in plan.rows:
+        case = cases.get(row.work_order_no)
+        if row.reasons:
+            row.action = REJECT
+        elif case is None:
+            row.action, row.aired, row.case_ref, row.changes = CREATE, False, "", []
+        else:
+            row.case_ref, row.aired = case.ref, case.id in aired
+            row.changes = changes(case, row, _rule(row, plan.options))
+            if not row.changes:
+                row.action = UNCHANGED
+            elif row.aired and not plan.options.confirm_aired:
+                row.action = HELD
+            else:
+                row.action = UPDATE
+    return cases
+
+
+def _rule(row: RowOutcome, options: ImportOptions) -> PublicTextRule:
+    return PublicTextRule(aired=row.aired, replace=options.replace_public_text)
 
 
 def _cases_by_work_order(numbers: Iterable[str]) -> dict[str, Case]:
@@ -161,46 +274,25 @@ def _cases_by_work_order(numbers: Iterable[str]) -> dict[str, Case]:
     return found
 
 
-def _set_departments(case: Case, departments: list[Department]) -> None:
-    # Keep the links that stay, so that an unchanged case is not rewritten.
-    current = {link.department_id: link for link in case.department_links}
-    links = []
-    for position, department in enumerate(departments):
-        link = current.get(department.id) or CaseDepartment(department=department)
-        link.position = position
-        links.append(link)
-    case.department_links = links
-
-
-def _fill(case: Case, row: RowOutcome) -> None:
-    """Copy the row onto the case; a column that is not mapped leaves its field alone."""
-    for name in TEXT_FIELDS:
-        if name in row.values:
-            setattr(case, name, row.values[name])
-    if "source" in row.values:
-        case.source = source_of(row.values["source"])
-    _set_departments(case, row.departments)
-
-
 def apply_import(plan: ImportPlan, user: User | None = None) -> ImportPlan:
     """Create and update the cases of the plan's valid rows, all in one transaction.
 
-    The plan's actions are brought up to date with what was really done. A clash with a
-    concurrent writer rolls everything back (`ConflictError`).
+    The plan's actions are decided again against the case pool as it is now (a case may have
+    gone on air since the preview). A clash with a concurrent writer rolls everything back
+    (`ConflictError`).
     """
-    accepted = [row for row in plan.rows if row.action != REJECT]
     try:
-        cases = _cases_by_work_order(row.work_order_no for row in accepted)
-        for row in accepted:
-            case = cases.get(row.work_order_no)
-            row.action = CREATE if case is None else UPDATE
-            if case is None:
+        cases = _decide(plan)
+        for row in plan.rows:
+            if row.action == CREATE:
                 case = Case(work_order_no=row.work_order_no, created_by_id=user.id if user else None)
-                _fill(case, row)
+                fill(case, row, None)
                 assign_ref(case)
                 db.session.add(case)
-            else:
-                _fill(case, row)
+            elif row.action == UPDATE:
+                case = cases[row.work_order_no]
+                fill(case, row, _rule(row, plan.options))
+                case.updated_at = utcnow()  # also when only the departments change
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -212,7 +304,8 @@ def apply_import(plan: ImportPlan, user: User | None = None) -> ImportPlan:
     return plan
 
 
-def import_cases(data: bytes, *, dry_run: bool = False, user: User | None = None) -> ImportPlan:
+def import_cases(data: bytes, *, dry_run: bool = False, user: User | None = None,
+                 options: ImportOptions | None = None) -> ImportPlan:
     """Read a file with its own header's mapping, then apply it unless this is a dry run."""
-    plan = plan_import(read_export(data))
+    plan = plan_import(read_export(data), options=options)
     return plan if dry_run else apply_import(plan, user)

@@ -11,6 +11,7 @@ SOURCE_LABELS = {
     CaseSource.UNDERCOVER: _l("Reporter's undercover visit"),
     CaseSource.ONLINE: _l("Online message"),
     CaseSource.STUDIO: _l("Studio question"),
+    CaseSource.OTHER: _l("Other"),
 }
 
 STATUS_LABELS = {

@@ -13,7 +13,8 @@ STATUSES = [status.value for status in CaseStatus]
 SOURCE_DESCRIPTION = (
     "Where the case came from: `hotline` (12345热线, the 12345 government hotline), "
     "`letter` (来信, a letter), `undercover` (记者暗访, a reporter's undercover visit), "
-    "`online` (网络留言, an online message), `studio` (现场提问, a question asked in the studio)."
+    "`online` (网络留言, an online message), `studio` (现场提问, a question asked in the studio), "
+    "`other` (其他, any other channel; an import gives it to a source word it does not know)."
 )
 STATUS_DESCRIPTION = (
     "`pool` (waiting to be chosen), `scheduled` (in an episode's running order), "
@@ -120,6 +121,8 @@ class CaseOut(Schema):
         lambda case: {"name": case.complainant_name, "phone": case.complainant_phone},
         metadata={"type": "object", "description": "private, given in full",
                   "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}})
+    received_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the hotline took the call (受理时间), from its export; null when not given"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -208,6 +208,7 @@ def _ensure_cases(plan: list[PlannedCase], units: dict[str, Department], produce
         case = Case(work_order_no=_work_order_no(data, received), title=data["title"], summary=data["summary"],
                     location=data["location"], category=data["category"], source=CaseSource(data["source"]),
                     status=status, complainant_name=name, complainant_phone=phone,
+                    received_at=received if data["source"] == CaseSource.HOTLINE.value else None,
                     created_by_id=producer.id, created_at=received, updated_at=received)
         assign_ref(case, now=received)
         for position, code in enumerate(data["departments"]):

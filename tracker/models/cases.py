@@ -19,6 +19,7 @@ class CaseSource(str, enum.Enum):
     UNDERCOVER = "undercover"    # 记者暗访
     ONLINE = "online"            # 网络留言
     STUDIO = "studio"            # 现场提问
+    OTHER = "other"              # 其他: a channel the import does not know (微博 …)
 
 
 class CaseStatus(str, enum.Enum):
@@ -50,6 +51,8 @@ class Case(db.Model):
     # Private: never on a display, the public pages, the public API or /live.
     complainant_name: Mapped[str] = mapped_column(String(100), default="")
     complainant_phone: Mapped[str] = mapped_column(String(40), default="")
+    # When the hotline took the call (受理时间), as its export says; None when it was not given.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
