@@ -66,7 +66,7 @@ class PublicCommitmentOut(Schema):
         "type": "boolean", "description": OVERDUE_DESCRIPTION})
     due_soon = fields.Function(lambda c: is_due_soon(c.deadline, c.status), metadata={
         "type": "boolean", "description": DUE_SOON_DESCRIPTION})
-    progress_percent = fields.Integer()
+    progress_percent = fields.Integer(metadata={"description": "the department's last report; 100 once verified"})
     satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None, metadata={
         "type": "string", "nullable": True, "description": "the citizen's answer at the call-back, once verified"})
     updated_at = fields.AwareDateTime()
