@@ -253,3 +253,15 @@ def test_the_migration_brings_verified_commitments_to_100_and_keeps_the_deadline
     assert shown == [(1, "committed", 0, "2026-12-01", "2026-12-01"),
                      (2, "verified", 100, "2026-12-01", "2026-12-01"),
                      (3, "in_progress", 40, "2027-01-31", "2026-12-15")]
+
+
+def test_the_api_description_tells_the_on_time_rule_and_the_new_fields(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    stats_fields = schemas["DepartmentStatsOut"]["properties"]
+    assert {"met_after_extension", "closed_unfulfilled", "on_time_rate"} <= set(stats_fields)
+    assert "deadline said on air" in stats_fields["on_time_rate"]["description"]
+    commitment = schemas["PublicCommitmentOut"]["properties"]
+    assert commitment["extension_requested_late"]["type"] == "boolean"
+    assert "requested_late" in schemas["PublicCommitmentDetailOut"]["properties"]["timeline"]["description"]
+    assert "`met_after_extension`" in document["info"]["description"]

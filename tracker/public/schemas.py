@@ -102,7 +102,9 @@ class PublicCommitmentDetailOut(PublicCommitmentOut):
     timeline = fields.Function(
         lambda c: PublicEventOut(many=True).dump([e for e in c.events if e.action in PUBLIC_ACTIONS]),
         metadata={"type": "array", "items": {"type": "object"},
-                  "description": "status, deadline, progress and satisfaction changes, oldest first; no notes"})
+                  "description": "status, deadline, progress and satisfaction changes, oldest first; no notes. "
+                                 "Each event: `action`, `at`, `by`, `before`, `after`, and `requested_late` (an "
+                                 "extension asked after the deadline then in force, 逾期后申请)"})
     evidence = fields.Function(lambda c: PublicEvidenceOut(many=True).dump([a for a in c.attachments if a.public]),
                                metadata={"type": "array", "items": {"type": "object"},
                                          "description": "only what a supervisor released"})
