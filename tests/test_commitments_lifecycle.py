@@ -47,12 +47,14 @@ def test_a_commitment_from_air_to_verified(desk):
         if timeline is not None:  # what was there stays exactly as it was
             assert result["timeline"][:-1] == timeline
         timeline = result["timeline"]
-    assert result["satisfaction"] == "basically_satisfied" and result["progress_percent"] == 70
+    # Verified is done: the progress is 100 %, whatever the last report said.
+    assert result["satisfaction"] == "basically_satisfied" and result["progress_percent"] == 100
     assert [e["action"] for e in timeline] == [
         "committed", "progress_reported", "progress_reported", "claimed_done", "reopened", "progress_reported",
         "claimed_done", "verified"]
-    assert timeline[-1]["before"] == {"status": "claimed_done", "satisfaction": None}
-    assert timeline[-1]["after"] == {"status": "verified", "satisfaction": "basically_satisfied"}
+    assert timeline[-1]["before"] == {"status": "claimed_done", "satisfaction": None, "progress_percent": 70}
+    assert timeline[-1]["after"] == {"status": "verified", "satisfaction": "basically_satisfied",
+                                     "progress_percent": 100}
     assert timeline[5]["before"] == timeline[5]["after"] == {"status": "in_progress", "progress_percent": 70}
 
 

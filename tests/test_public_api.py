@@ -153,8 +153,8 @@ def test_the_league_table_against_hand_computed_figures(client, make, on_day):
     made("committed", TODAY + timedelta(days=9))       # not due
     rows = client.get("/api/v1/public/stats").get_json()
     assert rows == [{"code": "ZJJ", "name": "市住建局", "total": 6, "verified": 2, "on_time_rate": 0.25,
-                     "overdue": 1, "closed_unfulfilled": 1, "median_days_to_verification": 15.0,
-                     "satisfaction": 0.5}]
+                     "overdue": 1, "closed_unfulfilled": 1, "met_after_extension": 0,
+                     "median_days_to_verification": 15.0, "satisfaction": 0.5}]
     # The period is the day the commitments were made.
     assert client.get(f"/api/v1/public/stats?since={TODAY.isoformat()}").get_json() == []
 

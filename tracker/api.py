@@ -254,6 +254,14 @@ that is not valid Unicode, is 400.
 Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_page`
 (1–200, default 50). Filters take codes and plain words: `department=ZJJ`, `status=pool`.
 
+On time: a commitment is on time when it is verified with the completion claimed by the
+deadline said on air (`original_deadline`). An approved extension moves `deadline` (the one in
+force, which `is_overdue` follows), never `original_deadline`; a result after it counts in
+`/public/stats` as `met_after_extension`, not on time. An extension to a day already past is
+422; one asked after the deadline in force is allowed and marked `requested_late` (timeline) /
+`extension_requested_late` (commitment) in the public API. A verified commitment's
+`progress_percent` is 100.
+
 Login throttling: repeated failed logins for one username, or from one address, answer 429
 for 15 minutes (`Retry-After` says how long).
 

@@ -29,7 +29,7 @@ STATUS_MOVES = frozenset({"progress", "claim_done", "claim_unfulfillable", "veri
 # Status moves whose note may be left out; every other one must say why.
 NOTE_OPTIONAL = frozenset({"verify"})
 # What each status move shows in its timeline event, besides the status.
-SHOWN = {"progress": ("progress_percent",), "verify": ("satisfaction",)}
+SHOWN = {"progress": ("progress_percent",), "verify": ("satisfaction", "progress_percent")}
 
 
 @dataclass
@@ -101,6 +101,7 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
             commitment.progress_percent = _percent(data["percent"])
         if action == "verify":
             commitment.satisfaction = _satisfaction(data.get("satisfaction"))
+            commitment.progress_percent = 100   # verified is done, whatever the last report said
         commitment.status = target
         _mark_moments(commitment, action)
         after = _values(commitment, shown)

@@ -12,7 +12,8 @@ from datetime import date
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from ..models import Commitment, CommitmentEvent, CommitmentStatus, Satisfaction
+from ..extensions import db
+from ..models import Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest, Satisfaction
 from . import rules
 
 bp = Blueprint("commitment_present", __name__)
@@ -98,6 +99,23 @@ def commitment_urgency(commitment: Commitment, on: date | None = None) -> Urgenc
     if rules.is_due_soon(commitment.deadline, commitment.status, day):
         return Urgency("due_soon", (commitment.deadline - day).days)
     return Urgency("", 0)
+
+
+@bp.app_template_global()
+def extension_requested_late(commitment: Commitment) -> bool:
+    """An approved extension of it was asked after the deadline then in force (逾期后申请)."""
+    return rules.extended_late(commitment)
+
+
+def event_requested_late(event: CommitmentEvent) -> bool:
+    """For an extension's timeline event: its request was asked after the deadline then in
+    force. False for every other event."""
+    if not event.action.startswith("extension_"):
+        return False
+    request_id = next((values["extension"].get("id") for values in (event.after, event.before)
+                       if isinstance(values, dict) and isinstance(values.get("extension"), dict)), None)
+    request = db.session.get(ExtensionRequest, request_id) if request_id else None
+    return request is not None and rules.asked_late(request)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from sqlalchemy import true
+from sqlalchemy.orm import selectinload
 
 from ..bounds import without_control_characters
 from ..commitments import queries, rules
@@ -43,6 +44,7 @@ COLUMNS = (
     (_l("Promised"), 40), (_l("Quote"), 40), (_l("Deadline"), 12), (_l("Original deadline"), 12),
     (_l("Status"), 12), (_l("Overdue?"), 8), (_l("Progress (%)"), 10), (_l("Citizen's satisfaction"), 12),
     (_l("Last update (Beijing time)"), 18), (_l("Public page"), 36),
+    (_l("Extension requested late?"), 10),
 )
 
 
@@ -65,7 +67,8 @@ def selection(wanted: queries.CommitmentFilter):
     """The SELECT of every row to export; unknown departments and episodes fail here, before
     anything is sent."""
     try:
-        return queries.ordered_matching(true(), wanted).limit(MAX_ROWS)
+        return (queries.ordered_matching(true(), wanted).options(selectinload(Commitment.extension_requests))
+                .limit(MAX_ROWS))
     except AppError as error:  # an unknown department or episode: 422 in the API, 400 here
         raise AppError(error.message) from None
 
@@ -144,6 +147,7 @@ def _row(commitment: Commitment, words: Wording, today: date) -> list:
         words.satisfactions[commitment.satisfaction] if commitment.satisfaction else "",
         commitment.updated_at.astimezone(rules.SHANGHAI).replace(tzinfo=None, microsecond=0),
         f"{words.site}commitments/{commitment.id}",
+        words.yes if rules.extended_late(commitment) else words.no,
     ]
 
 

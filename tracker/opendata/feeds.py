@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..bounds import without_control_characters
-from ..commitments.present import timeline_changes, timeline_event_label
+from ..commitments.present import event_requested_late, timeline_changes, timeline_event_label
 from ..extensions import db
 from ..models import Commitment, CommitmentEvent, Department
 from ..public.schemas import PUBLIC_ACTIONS, PUBLIC_VALUES
@@ -100,6 +100,8 @@ def entry_summary(event: CommitmentEvent) -> str:
     if event.action == "committed":
         changes = [_("Deadline: %(deadline)s", deadline=(event.after or {}).get("deadline")
                      or event.commitment.original_deadline.isoformat())]
+    if event_requested_late(event):
+        changes.append(_("Requested late"))
     return "; ".join([timeline_event_label(event.action), *changes])
 
 

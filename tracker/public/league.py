@@ -7,9 +7,10 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 # Sortable columns (keys of a `league_table` row) and the direction each starts in when its
-# header is clicked: more is better for most; for days to verification and overdue, less is.
-COLUMNS = {"name": "", "total": "-", "verified": "-", "on_time_rate": "-", "median_days_to_verification": "",
-           "overdue": "", "satisfaction": "-"}
+# header is clicked: more is better for most; for days to verification, met after an extension,
+# overdue and closed as unfulfilled, less is.
+COLUMNS = {"name": "", "total": "-", "verified": "-", "on_time_rate": "-", "met_after_extension": "",
+           "median_days_to_verification": "", "overdue": "", "closed_unfulfilled": "", "satisfaction": "-"}
 DEFAULT_SORT = "-total"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
-from ..commitments.rules import is_due_soon, is_overdue
+from ..commitments.present import event_requested_late
+from ..commitments.rules import extended_late, is_due_soon, is_overdue
 from ..commitments.schemas import DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, STATUS_DESCRIPTION, STATUSES
 
 PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
@@ -55,13 +56,17 @@ class PublicCommitmentOut(Schema):
     quote = fields.String(metadata={"description": "the official's words, verbatim, when recorded"})
     spoken_at = fields.AwareDateTime(allow_none=True)
     deadline = fields.Date(metadata={"description": "the deadline in force"})
-    original_deadline = fields.Date(metadata={"description": "the deadline said on air"})
+    original_deadline = fields.Date(metadata={"description": "the deadline said on air; on time means verified "
+                                                             "by this day, whatever extension was approved"})
+    extension_requested_late = fields.Function(extended_late, metadata={
+        "type": "boolean", "description": "an approved extension was asked after the deadline then in force "
+                                          "(逾期后申请)"})
     status = fields.Function(lambda c: c.status.value, metadata={"type": "string", "enum": STATUSES})
     is_overdue = fields.Function(lambda c: is_overdue(c.deadline, c.status), metadata={
         "type": "boolean", "description": OVERDUE_DESCRIPTION})
     due_soon = fields.Function(lambda c: is_due_soon(c.deadline, c.status), metadata={
         "type": "boolean", "description": DUE_SOON_DESCRIPTION})
-    progress_percent = fields.Integer()
+    progress_percent = fields.Integer(metadata={"description": "the department's last report; 100 once verified"})
     satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None, metadata={
         "type": "string", "nullable": True, "description": "the citizen's answer at the call-back, once verified"})
     updated_at = fields.AwareDateTime()
@@ -80,6 +85,9 @@ class PublicEventOut(Schema):
                                                             "supervisor); never a person"})
     before = fields.Function(lambda e: _public_values(e.before), metadata={"type": "object", "nullable": True})
     after = fields.Function(lambda e: _public_values(e.after), metadata={"type": "object", "nullable": True})
+    requested_late = fields.Function(event_requested_late, metadata={
+        "type": "boolean", "description": "an extension event whose request was asked after the deadline then in "
+                                          "force (逾期后申请); false for every other event"})
 
 
 class PublicEvidenceOut(Schema):
@@ -94,7 +102,9 @@ class PublicCommitmentDetailOut(PublicCommitmentOut):
     timeline = fields.Function(
         lambda c: PublicEventOut(many=True).dump([e for e in c.events if e.action in PUBLIC_ACTIONS]),
         metadata={"type": "array", "items": {"type": "object"},
-                  "description": "status, deadline, progress and satisfaction changes, oldest first; no notes"})
+                  "description": "status, deadline, progress and satisfaction changes, oldest first; no notes. "
+                                 "Each event: `action`, `at`, `by`, `before`, `after`, and `requested_late` (an "
+                                 "extension asked after the deadline then in force, 逾期后申请)"})
     evidence = fields.Function(lambda c: PublicEvidenceOut(many=True).dump([a for a in c.attachments if a.public]),
                                metadata={"type": "array", "items": {"type": "object"},
                                          "description": "only what a supervisor released"})
@@ -111,10 +121,14 @@ class DepartmentStatsOut(Schema):
     total = fields.Integer()
     verified = fields.Integer()
     on_time_rate = fields.Float(allow_none=True, metadata={
-        "description": "verified with completion claimed by the deadline in force, out of those due "
-                       "(verified, closed unfulfilled, or open past the deadline); null when none is due"})
-    overdue = fields.Integer()
-    closed_unfulfilled = fields.Integer()
+        "description": "verified with the completion claimed by the deadline said on air (`original_deadline`; "
+                       "an approved extension never makes a late result on time), out of those due: verified, "
+                       "closed unfulfilled, or still open past the deadline said on air; null when none is due"})
+    met_after_extension = fields.Integer(metadata={
+        "description": "verified with the completion claimed after the deadline said on air but by the deadline "
+                       "an approved extension set (延期后兑现); counted as not on time"})
+    overdue = fields.Integer(metadata={"description": "open now and past the deadline in force"})
+    closed_unfulfilled = fields.Integer(metadata={"description": "closed by a supervisor as unfulfilled (以未兑现办结)"})
     median_days_to_verification = fields.Float(allow_none=True)
     satisfaction = fields.Float(allow_none=True, metadata={
         "description": "verified with the citizen satisfied or basically satisfied, out of those with an answer"})

@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
-from ..commitments.present import FieldChange, timeline_changes
+from ..commitments.present import FieldChange, event_requested_late, timeline_changes
 from ..errors import NotFoundError
 from ..extensions import db
 from ..models import (Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus, Department,
@@ -60,6 +60,7 @@ class PublicEvent:
     at: datetime
     role: str | None
     changes: list[FieldChange]
+    requested_late: bool = False   # an extension asked after the deadline then in force (逾期后申请)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def public_events(commitment: Commitment) -> list[PublicEvent]:
             continue
         values = _EventValues(event.action, _public_values(event.before), _public_values(event.after))
         role = event.actor.role.value if event.actor else None
-        events.append(PublicEvent(event.action, event.at, role, timeline_changes(values)))
+        events.append(PublicEvent(event.action, event.at, role, timeline_changes(values),
+                                  requested_late=event_requested_late(event)))
     return events
 
 

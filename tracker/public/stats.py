@@ -3,9 +3,14 @@
 Definitions (the same words are under the table on the public pages):
 - total: commitments made on air in the period (by the day they were made).
 - verified: of those, verified by a supervisor.
-- on_time_rate: verified with the completion claimed by the deadline in force (Asia/Shanghai
-  calendar day), out of those whose outcome is due — verified, closed as unfulfilled, or open
-  past the deadline; null when none is due yet.
+- on_time_rate: verified with the completion claimed by the deadline said on air (Asia/Shanghai
+  calendar day; the claim the supervisor verified), out of those whose outcome is due — verified,
+  closed as unfulfilled, or still open past the deadline said on air; null when none is due yet.
+  An approved extension moves the deadline in force, never this one: a result after the
+  deadline said on air is not on time, however the deadline was extended.
+- met_after_extension: verified with the completion claimed after the deadline said on air but
+  by the deadline in force, which an approved extension moved (延期后兑现); not on time.
+- closed_unfulfilled: closed by a supervisor as unfulfilled (以未兑现办结).
 - median_days_to_verification: calendar days from the broadcast to verification, the median
   over the verified ones; null when none is verified.
 - overdue: open now and past the deadline.
@@ -40,6 +45,7 @@ class DepartmentRecord:
     verified: int = 0
     overdue: int = 0
     closed_unfulfilled: int = 0
+    met_after_extension: int = 0
     _due: int = 0
     _on_time: int = 0
     _answered: int = 0
@@ -51,7 +57,7 @@ class DepartmentRecord:
         return {
             "code": self.code, "name": self.name, "total": self.total, "verified": self.verified,
             "on_time_rate": _rate(self._on_time, self._due), "overdue": self.overdue,
-            "closed_unfulfilled": self.closed_unfulfilled,
+            "closed_unfulfilled": self.closed_unfulfilled, "met_after_extension": self.met_after_extension,
             "median_days_to_verification": _median(self._days),
             "satisfaction": _rate(self._content, self._answered),
         }
@@ -92,8 +98,8 @@ def combined(records: list[DepartmentRecord]) -> dict:
     """The whole program's figures, by the same definitions: the rows added together."""
     whole = DepartmentRecord("", "")
     for record in records:
-        for name in ("total", "verified", "overdue", "closed_unfulfilled", "_due", "_on_time", "_answered",
-                     "_content"):
+        for name in ("total", "verified", "overdue", "closed_unfulfilled", "met_after_extension", "_due", "_on_time",
+                     "_answered", "_content"):
             setattr(whole, name, getattr(whole, name) + getattr(record, name))
         whole._days.update(record._days)
     return whole.as_dict()
@@ -102,22 +108,30 @@ def combined(records: list[DepartmentRecord]) -> dict:
 def _counted(since: date | None, until: date | None) -> list[DepartmentRecord]:
     period = _period(since, until)
     verified = Commitment.status == CommitmentStatus.VERIFIED
-    on_time = _shanghai_day(func.coalesce(Commitment.claimed_done_at, Commitment.closed_at)) <= Commitment.deadline
-    overdue = and_(Commitment.status.not_in(rules.CLOSED), Commitment.deadline < rules.today())
+    completed = _shanghai_day(func.coalesce(Commitment.claimed_done_at, Commitment.closed_at))
+    on_time = completed <= Commitment.original_deadline
+    after_extension = and_(completed > Commitment.original_deadline, completed <= Commitment.deadline)
+    still_open = Commitment.status.not_in(rules.CLOSED)
+    overdue = and_(still_open, Commitment.deadline < rules.today())
+    # Due: its outcome against the deadline said on air is known (an extension does not defer it).
+    open_past_on_air = and_(still_open, Commitment.original_deadline < rules.today())
     counts = (select(Commitment.department_id, func.count(Commitment.id), _how_many(verified),
                      _how_many(Commitment.status == CommitmentStatus.CLOSED_UNFULFILLED), _how_many(overdue),
-                     _how_many(and_(verified, on_time)),
+                     _how_many(open_past_on_air), _how_many(and_(verified, on_time)),
+                     _how_many(and_(verified, after_extension)),
                      _how_many(and_(verified, Commitment.satisfaction.is_not(None))),
                      _how_many(and_(verified, Commitment.satisfaction.in_(CONTENT))))
               .where(*period).group_by(Commitment.department_id))
     departments = dict(db.session.execute(select(Department.id, Department).where(
         Department.id.in_(select(Commitment.department_id).where(*period).distinct()))).all())
     records: dict[int, DepartmentRecord] = {}
-    for department_id, total, verified_, closed, overdue_, on_time_, answered, content in db.session.execute(counts):
+    for (department_id, total, verified_, closed, overdue_, open_past, on_time_, extended, answered,
+         content) in db.session.execute(counts):
         department = departments[department_id]
         records[department_id] = DepartmentRecord(
-            department.code, department.name, total, verified_, overdue_, closed, _due=verified_ + closed + overdue_,
-            _on_time=on_time_, _answered=answered, _content=content, department_id=department_id)
+            department.code, department.name, total, verified_, overdue_, closed, met_after_extension=extended,
+            _due=verified_ + closed + open_past, _on_time=on_time_, _answered=answered, _content=content,
+            department_id=department_id)
     days = _days_between(Commitment.created_at, Commitment.closed_at)
     histogram = (select(Commitment.department_id, days, func.count(Commitment.id))
                  .where(verified, Commitment.closed_at.is_not(None), *period)
