@@ -3,6 +3,8 @@ department end every session of the account — a cookie copied before no longer
 except for sign-out, revoke its API tokens. Signing in starts a fresh session and CSRF token."""
 from __future__ import annotations
 
+import contextvars
+
 import pytest
 
 from tracker.extensions import db
@@ -238,3 +240,30 @@ def test_the_login_page_starts_a_fresh_session_and_keeps_the_language(app, make)
     refused = client.post("/admin/displays", data={"name": "演播室大屏", "csrf_token": before})
     assert refused.status_code in (400, 403)
     assert "Settings" in client.get("/admin").get_data(as_text=True)
+
+
+def test_an_open_console_socket_closes_once_its_producer_signed_out(app, make, client, socket_client):
+    producer = make.user("producer")
+    episode = make.episode()
+    csrf = client.post("/api/v1/auth/login", json={"username": producer.username, "password": PASSWORD}
+                       ).get_json()["csrf_token"]
+    console = socket_client("/control", auth={"episode": episode.id})
+    assert console.is_connected("/control")
+
+    def emit(event):  # each event in its own context, as in production (see IsolatedClient)
+        return contextvars.Context().run(console.emit, event, {}, namespace="/control", callback=True)
+
+    assert "now" in emit("time")
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    emit("time")
+    assert not console.is_connected("/control")
+
+
+def test_an_open_console_socket_closes_once_its_token_is_revoked(app, make, api, admin, socket_client):
+    producer = make.user("producer")
+    episode = make.episode()
+    console = socket_client("/control", auth={"episode": episode.id, "token": make.token(producer)})
+    assert "now" in console.emit("time", {}, namespace="/control", callback=True)
+    assert admin_patch(api, admin, producer, {"password": "the-new-password"}).status_code == 200
+    console.emit("time", {}, namespace="/control", callback=True)
+    assert not console.is_connected("/control")
