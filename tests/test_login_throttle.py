@@ -162,7 +162,8 @@ def test_the_throttle_is_shared_by_every_worker(app, client, clock, producer, tm
 
 def test_the_login_page_says_how_long_to_wait(app, client, clock, producer):
     fail_patiently(client, clock, "producer", 5)
-    page = client.get("/login?lang=en", environ_base={"REMOTE_ADDR": ATTACKER}).get_data(as_text=True)
+    client.get("/lang/en")
+    page = client.get("/login", environ_base={"REMOTE_ADDR": ATTACKER}).get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post("/login", data={"username": "producer", "password": PASSWORD, "csrf_token": token},
                            environ_base={"REMOTE_ADDR": ATTACKER})
@@ -200,7 +201,8 @@ def lift_token(page: str) -> str:
 def test_admins_see_the_throttles(app, make, client, clock, producer):
     fail_patiently(client, clock, "producer", 5)
     browser = admin_browser(app, make)
-    page = browser.get("/admin/login-throttles?lang=en")
+    browser.get("/lang/en")
+    page = browser.get("/admin/login-throttles")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert ATTACKER in text and "producer" in text and "every username" in text
@@ -232,7 +234,8 @@ def test_lifting_an_address_lifts_its_usernames_too(app, make, client, clock, pr
     with app.app_context():
         assert db.session.scalars(db.select(LoginThrottle).where(LoginThrottle.address == ATTACKER)).all() == []
     assert login(client, "producer").status_code == 200
-    page = browser.get("/admin/login-throttles?lang=en").get_data(as_text=True)
+    browser.get("/lang/en")
+    page = browser.get("/admin/login-throttles").get_data(as_text=True)
     assert "No failed sign-ins in the last hour." in page
 
 
@@ -250,7 +253,8 @@ def test_lifting_one_already_gone_says_so(app, make):
     make.user("admin", username="boss")
     browser = app.test_client()
     token = login(browser, "boss", address="192.0.2.1").get_json()["csrf_token"]
-    response = browser.post("/admin/login-throttles/999/lift?lang=en", data={"csrf_token": token},
+    browser.get("/lang/en")
+    response = browser.post("/admin/login-throttles/999/lift", data={"csrf_token": token},
                             follow_redirects=True)
     assert response.status_code == 200
     assert "already lifted" in response.get_data(as_text=True)
