@@ -1,4 +1,5 @@
-"""Signing in: sessions with CSRF, bearer tokens, throttling."""
+"""Signing in: sessions with CSRF, bearer tokens (throttling: test_login_throttle.py; sessions
+that end: test_sessions.py)."""
 from __future__ import annotations
 
 from .factories import PASSWORD
@@ -95,31 +96,10 @@ def test_logout_ends_the_session(make, api):
     assert client.get("/api/v1/auth/me").status_code == 401
 
 
-def test_repeated_failures_are_throttled_per_username(app, make, client):
-    make.user("producer", username="producer")
-    for _ in range(8):
-        assert login(client, "producer", "wrong-password").status_code == 401
-    throttled = login(client, "producer", PASSWORD)
-    assert throttled.status_code == 429
-    assert throttled.get_json()["error"]["code"] == "rate_limited"
-    assert "Retry-After" in throttled.headers
-    # Another account from the same address is not locked out by someone else's mistakes.
-    make.user("supervisor", username="supervisor")
-    assert login(client, "supervisor").status_code == 200
-
-
 def test_successful_logins_are_not_counted(make, client):
     make.user("producer", username="producer")
     for _ in range(12):
         assert login(client, "producer").status_code == 200
-
-
-def test_repeated_failures_are_throttled_per_address(app, make, client):
-    app.config["LOGIN_ADDRESS_LIMIT"] = "5 per 15 minutes"
-    for n in range(5):
-        assert login(client, f"someone{n}", "wrong-password").status_code == 401
-    make.user("producer", username="producer")
-    assert login(client, "producer").status_code == 429
 
 
 def test_login_page_form_signs_in_and_lands_on_role_page(make, client):

@@ -174,6 +174,8 @@ PAGES = {
     "GET /admin/displays": ADMIN,
     "POST /admin/displays": ADMIN,
     "POST /admin/displays/<int:token_id>/revoke": ADMIN,
+    "GET /admin/login-throttles": ADMIN,
+    "POST /admin/login-throttles/<int:throttle_id>/lift": ADMIN,
     "POST /commitments/<int:commitment_id>/follow": {ANYONE},
     "GET /follow/confirm/<token>": {ANYONE},
     "GET /follow/unsubscribe/<token>": {ANYONE},

@@ -373,7 +373,9 @@ def test_a_deactivated_account_loses_its_tokens_and_sessions_at_once(make, api, 
     assert session.get("/api/v1/auth/me").status_code == 401
 
     assert api.as_role("admin").patch(f"/api/v1/users/{user.id}", json={"active": True}).status_code == 200
-    assert me(secret, app) == 200  # reactivating brings back what was not revoked
+    # Reactivating brings back neither: the tokens were revoked, the sessions ended (test_sessions.py).
+    assert me(secret, app) == 401
+    assert session.get("/api/v1/auth/me").status_code == 401
 
 
 def test_session_writes_need_the_csrf_header(make, api):

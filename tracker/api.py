@@ -262,11 +262,23 @@ force, which `is_overdue` follows), never `original_deadline`; a result after it
 `extension_requested_late` (commitment) in the public API. A verified commitment's
 `progress_percent` is 100.
 
-Login throttling: repeated failed logins for one username, or from one address, answer 429
-for 15 minutes (`Retry-After` says how long).
-
 Co-responsible departments (配合单位): the department that made a commitment leads it; the
 case's other responsible departments read it (`GET /commitments`, `/commitments/{id}`, its
 evidence) with `responsibility: "co_responsible"`, and every write of theirs answers 403
 `forbidden`, as for another department's commitment.
+
+Sessions: `POST /auth/login` always starts a new session with a new `csrf_token` (whatever
+session the request carried is dropped). `POST /auth/logout` ends every session of the account,
+in every browser; its API tokens keep working (integrations such as a Stream Deck are not
+signed in through a browser; revoke a token to stop it). An administrator setting a new password,
+deactivating or reactivating an account or changing its role or department ends its sessions
+and revokes its tokens; the administrator who changes their own password stays signed in on
+that browser only.
+
+Login throttling: failed logins count per client address (an IPv6 /64) and per username from
+that address, never per username alone, so a correct password from an address without
+failures is never refused. After 3 failures for a username from an address (10 for the address
+whatever the username) each further failure makes the next attempt from there wait 1, 2, 4 …
+seconds, at most 300; an attempt while waiting answers 429 `rate_limited` with `Retry-After`
+(seconds) and is neither checked nor counted. Failures are forgotten after an hour without one.
 """

@@ -113,8 +113,12 @@ DEFAULTS = {
     "WTF_CSRF_CHECK_DEFAULT": False,
     "WTF_CSRF_HEADERS": ["X-CSRF-Token", "X-CSRFToken"],
     "RATELIMIT_HEADERS_ENABLED": True,
-    "LOGIN_USER_LIMIT": "8 per 15 minutes",
-    "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",
+    # Login throttling (auth/throttle.py): failures free of delay for one username from one
+    # address, and for one address (a shared office); the longest delay; quiet time to forget.
+    "LOGIN_ACCOUNT_FREE_FAILURES": 3,
+    "LOGIN_ADDRESS_FREE_FAILURES": 10,
+    "LOGIN_MAX_DELAY": 300,
+    "LOGIN_FORGET_AFTER": 3600,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh_CN", "en"],

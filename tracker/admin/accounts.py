@@ -5,6 +5,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.session import renew_own_session
 from ..departments import service as departments
 from ..errors import AppError
 from ..i18n import ROLE_LABELS
@@ -66,7 +67,9 @@ def user_edit(user_id: int):
     _offer_departments(form, keep=user.department)
     if form.validate_on_submit():
         try:
-            users.update_account(current_user._get_current_object(), user, _changes(form))
+            actor = current_user._get_current_object()
+            users.update_account(actor, user, _changes(form))
+            renew_own_session(actor, user)
         except AppError as error:
             status = show_service_errors(form, error, aliases={"password": "new_password"})
         else:

@@ -1,15 +1,16 @@
 """Session login for API clients: the cookie plus the CSRF token its writes must carry."""
 from __future__ import annotations
 
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import TooManyRequests
 
 from ..api import api_blueprint, no_csrf
 from ..errors import AppError
 from ..permissions import ANYONE, allow
 from .schemas import LoginIn, LoginOut
-from .service import authenticate
-from .throttle import per_address, per_username, record_failure
+from .session import end_session, start_session
+from .throttle import LoginDelayed, client_address, sign_in
 
 blp = api_blueprint("auth_api", __name__, "/auth", description="Sessions for browser clients")
 
@@ -17,26 +18,29 @@ blp = api_blueprint("auth_api", __name__, "/auth", description="Sessions for bro
 @blp.route("/login", methods=["POST"])
 @allow(ANYONE)
 @blp.arguments(LoginIn)
-@blp.response(200, LoginOut)
+@blp.response(200, LoginOut, description="a new session (and a new CSRF token): whatever session "
+                                         "the request carried is replaced")
 @blp.alt_response(401, description="wrong username or password")
-@blp.alt_response(429, description="too many failed attempts; see Retry-After")
-@per_username
-@per_address
+@blp.alt_response(429, description="this address, or this username from it, failed too often and must wait "
+                                   "`Retry-After` seconds; a correct password from elsewhere is not affected")
 @no_csrf
 def login(credentials: dict):
-    user = authenticate(credentials["username"], credentials["password"])
+    try:
+        user = sign_in(credentials["username"], credentials["password"], client_address())
+    except LoginDelayed as delay:
+        raise TooManyRequests(f"Too many failed sign-ins from this address; try again in {delay.seconds} s.",
+                              retry_after=delay.seconds) from None
     if user is None:
-        record_failure()
         raise AppError("Wrong username or password.", status=401, code="unauthenticated")
-    login_user(user)
-    return {"user": user, "csrf_token": generate_csrf()}
+    return {"user": user, "csrf_token": start_session(user)}
 
 
 @blp.route("/logout", methods=["POST"])
 @allow(ANYONE)
-@blp.response(204)
+@blp.response(204, description="every session of the account ends (other browsers too); "
+                               "its API tokens keep working")
 def logout():
-    logout_user()
+    end_session()
 
 
 @blp.route("/me", methods=["GET"])

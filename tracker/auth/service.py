@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..errors import InvalidError
 from ..extensions import db
@@ -56,6 +56,17 @@ def authenticate(username: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def end_sessions(user: User, *, revoke_tokens: bool) -> None:
+    """Sign the account out everywhere: every session cookie issued so far stops working at its
+    next request, reactivation included; with `revoke_tokens`, its live API tokens are revoked
+    too. Part of the caller's transaction (the caller commits)."""
+    # Raised in SQL, so two changes at once never leave the old generation standing.
+    user.session_generation = User.session_generation + 1
+    if revoke_tokens:
+        db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
 
 
 def validate_password(password: str) -> None:

@@ -22,14 +22,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..auth.service import check_password, hash_password
+from ..auth.service import check_password, end_sessions, hash_password
 from ..cases.refs import assign_ref
 from ..extensions import db
 from ..models import (Case, CaseDepartment, CaseSource, CaseStatus, Department, Episode, EpisodeStatus, User,
                       utcnow)
 from ..commitments.rules import today
 from ..reminders.service import build_digests
-from .departments import ACCOUNTS, DEPARTMENTS
+from .departments import ACCOUNTS, DEPARTMENTS, DemoAccount
 from .episodes import EPISODES
 from .letters import ensure_letters
 from .live import ensure_followup_block, ensure_live_data
@@ -124,17 +124,27 @@ def _ensure_accounts(units: dict[str, Department], created: dict) -> dict[str, U
         user = existing.get(account.username)
         if user is None:
             user = User(username=account.username, display_name=account.display_name, email=account.email,
-                        password_hash=hash_password(account.password))
+                        password_hash=hash_password(account.password), role=account.role, active=True,
+                        department=units[account.department] if account.department else None)
             db.session.add(user)
             created["accounts"] += 1
-        elif not check_password(user, account.password):
-            user.password_hash = hash_password(account.password)
-        # Someone may have edited the account since; the printed table must stay true.
-        user.role = account.role
-        user.department = units[account.department] if account.department else None
-        user.active = True
+        else:
+            _reset_account(user, account, units)
         users[account.username] = user
     return users
+
+
+def _reset_account(user: User, account: DemoAccount, units: dict[str, Department]) -> None:
+    """Someone may have edited the account since; the printed table must stay true. Whatever
+    was changed back ends the account's sessions and tokens, as an administrator's edit would."""
+    department = units[account.department] if account.department else None
+    changed = (user.role is not account.role or user.department is not department or not user.active)
+    if not check_password(user, account.password):
+        user.password_hash = hash_password(account.password)
+        changed = True
+    user.role, user.department, user.active = account.role, department, True
+    if changed:
+        end_sessions(user, revoke_tokens=True)
 
 
 def _ensure_episodes(now: datetime, created: dict) -> list[tuple[Episode, dict]]:

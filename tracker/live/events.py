@@ -11,7 +11,7 @@ import time
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import disconnect, join_room
 
 from ..auth.service import user_for_token
 from ..bounds import INTEGER_MAX
@@ -116,9 +116,21 @@ def _producer(auth):  # noqa: ANN001
     return user
 
 
+def _signed_out() -> bool:
+    """True (and the socket closed) once the producer behind this console is no longer signed in:
+    their sessions ended (sign-out, new password, new role …) or their token was revoked."""
+    try:
+        _producer({"token": session.get("control_token")})
+    except ConnectionRefusedError:
+        disconnect()
+        return True
+    return False
+
+
 @socketio.on("connect", namespace=CONTROL)
 def control_connect(auth=None):  # noqa: ANN001
     user = _producer(auth)
+    session["control_token"] = auth.get("token") if isinstance(auth, dict) else None
     episode_id = _episode_from(auth)
     session["episode"] = episode_id
     _join_and_send(episode_id, control_room(episode_id), CONTROL)
@@ -135,6 +147,8 @@ def control_disconnect(*_args):  # noqa: ANN002
 
 @socketio.on("resync", namespace=CONTROL)
 def control_resync(_data=None):  # noqa: ANN001
+    if _signed_out():
+        return None
     send_state(session["episode"], request.sid, CONTROL)
     send_presence(session["episode"], request.sid)
 
@@ -142,6 +156,8 @@ def control_resync(_data=None):  # noqa: ANN001
 @socketio.on("time", namespace=CONTROL)
 def control_time(_data=None):  # noqa: ANN001
     """The server's clock, as on `/live`; and the sign that this console is still there."""
+    if _signed_out():
+        return None
     _heard_from()
     return {"now": time.time() * 1000}
 
@@ -149,6 +165,8 @@ def control_time(_data=None):  # noqa: ANN001
 @socketio.on("reload_display", namespace=CONTROL)
 def control_reload_display(data=None):  # noqa: ANN001
     """Remote reload of one display, by its presence key; answers whether it was reached."""
+    if _signed_out():
+        return {"ok": False}
     key = data.get("key") if isinstance(data, dict) else None
     sid = presence.sid_of(session["episode"], key) if isinstance(key, str) else None
     if sid:
@@ -159,6 +177,8 @@ def control_reload_display(data=None):  # noqa: ANN001
 @socketio.on("forget_display", namespace=CONTROL)
 def control_forget_display(data=None):  # noqa: ANN001
     """Drop a display that is gone from the list; answers whether it was (one still there is kept)."""
+    if _signed_out():
+        return {"ok": False}
     key = data.get("key") if isinstance(data, dict) else None
     forgotten = isinstance(key, str) and presence.forget(session["episode"], key)
     if forgotten:

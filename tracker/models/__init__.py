@@ -6,6 +6,7 @@ from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentSta
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
+from .login_throttles import LoginThrottle
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
@@ -13,6 +14,6 @@ from .types import UTCDateTime, utcnow
 __all__ = [
     "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
-    "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
+    "ExtensionStatus", "Follow", "ItemKind", "ItemState", "LoginThrottle", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from flask_login import current_user
 
 from ..api import api_blueprint, page_of
+from ..auth.session import renew_own_session
 from ..models import ApiToken
 from ..permissions import allow
 from . import service
@@ -57,8 +58,14 @@ def get_user(user_id: int):
 @blp.response(200, AccountOut)
 @blp.alt_response(409, description="this would leave no active administrator")
 @blp.alt_response(422, description="invalid fields, or an administrator demoting or deactivating themself")
+@blp.doc(description="A new `password`, `active` changed either way, a new `role` or department ends every "
+                     "session of the account and revokes its API tokens (an administrator changing their own "
+                     "password stays signed in on the browser they did it from).")
 def update_user(changes: dict, user_id: int):
-    return service.update_account(current_user, service.get_account(user_id), changes)
+    actor = current_user._get_current_object()
+    user = service.update_account(actor, service.get_account(user_id), changes)
+    renew_own_session(actor, user)
+    return user
 
 
 @blp.route("/users/<int:user_id>/tokens", methods=["GET"])

@@ -94,7 +94,8 @@ def update_account(actor: User | None, user: User, changes: dict) -> User:
     """Apply an administrator's changes; 422 for bad fields or self-demotion, 409 for the last admin.
 
     `changes` holds only the fields to change: display_name, email, role, department_code
-    (None to clear), active, password.
+    (None to clear), active, password. A new password, deactivation, reactivation, a new role or
+    department ends every session of the account and revokes its API tokens.
     """
     was_active_admin = user.role is Role.ADMIN and user.active
     _lock_active_admins()
@@ -109,7 +110,10 @@ def update_account(actor: User | None, user: User, changes: dict) -> User:
         _check_email(changes["email"], problems)
     if problems:
         raise InvalidError(_("The account could not be changed."), fields=problems)
+    ends_sessions = _ends_sessions(user, changes, role, department)
     _apply(user, changes, role, department)
+    if ends_sessions:
+        accounts.end_sessions(user, revoke_tokens=True)
     if was_active_admin and not (user.role is Role.ADMIN and user.active):
         _ensure_admin_remains(actor, user)
     db.session.commit()
@@ -126,6 +130,13 @@ def _new_department(user: User, role: Role, changes: dict, problems: Problems) -
     if role is Role.DEPARTMENT and user.department is not None and code == user.department.code:
         return user.department  # staying in a department that has since been deactivated is fine
     return _department_for(role, code, problems)
+
+
+def _ends_sessions(user: User, changes: dict, role: Role, department: Department | None) -> bool:
+    """A new password, deactivation or reactivation, a new role or department: whatever the
+    account could do through its old sessions and tokens, it can no longer (or not the same)."""
+    return (changes.get("password") is not None or role is not user.role or department is not user.department
+            or ("active" in changes and bool(changes["active"]) != user.active))
 
 
 def _apply(user: User, changes: dict, role: Role, department: Department | None) -> None:
