@@ -31,6 +31,8 @@ from .live import events as live_events  # noqa: F401 - registers the Socket.IO 
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
+from .polls import tallies
+from .polls.api import blp as polls_api
 from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
@@ -44,7 +46,7 @@ PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, followup_api, commitments_api, evidence_api, public_api)
+                  rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
                    opendata_pages, follows_pages)
@@ -90,6 +92,7 @@ def init_extensions(app: Flask) -> None:
     api.init_app(app)
     snapshots.init_app(app)
     presence.init_app(app)
+    tallies.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
     # Ping every 10 s, give up after 20 more: a display whose network dropped is seen within 30 s,
     # and a fan-out that lags 10 s under load does not drop every viewer (bench/README.md).

@@ -6,11 +6,13 @@ from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentSta
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, ReminderDigest, ReminderItem
 from .freshness import DataVersion
+from .polls import Ballot, Choice, CodeMode, Poll
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "Ballot", "Choice", "CodeMode", "Poll",
     "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
