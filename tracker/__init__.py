@@ -41,6 +41,7 @@ from .studio.console import bp as console_pages
 from .studio.views import bp as studio_pages
 from .users.api import blp as users_api
 from .users.api import own_tokens_blp as own_tokens_api
+from .vote.views import bp as vote_pages
 
 PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
@@ -49,7 +50,7 @@ API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_a
                   rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages)
+                   opendata_pages, follows_pages, vote_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

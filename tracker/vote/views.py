@@ -23,6 +23,7 @@ from . import qr
 bp = Blueprint("vote", __name__)
 
 PROGRAM_NAME = "周五面对面"
+SEATS_PER_SHEET = 40
 CODE_LENGTH = 20  # longer than any rotating or seat code: anything longer is not one
 
 
@@ -35,7 +36,7 @@ def _program() -> str:
 def page(episode_id: int):
     episode = get_episode(episode_id)
     poll = current_poll(episode_id)
-    code = request.args.get("c", "").strip()[:CODE_LENGTH]
+    code = (request.args.get("code") or request.args.get("c") or "").strip()[:CODE_LENGTH]
     response = current_app.make_response(render_template(
         "vote/vote.html", episode=episode, poll=poll, program=_program(), code=code))
     # What is open changes during the show: a phone coming back must ask again.
@@ -44,28 +45,32 @@ def page(episode_id: int):
 
 
 def _may_see_code() -> bool:
-    """The code on screen is for whoever may see the screen: any display, unless displays need
-    a token; then a token in the address, or a producer signed in (the console's previews)."""
-    if not current_app.config["DISPLAY_TOKEN_REQUIRED"]:
-        return True
+    """The rotating code is for the screen, not for the open `/live` stream (docs/polls.md): a
+    producer signed in (the console's previews), or a display with a valid display token."""
     if current_user.is_authenticated and current_user.role is Role.PRODUCER:
         return True
     return display_token_valid(request.args.get("token", ""))
+
+
+def _may_see_qr() -> bool:
+    return not current_app.config["DISPLAY_TOKEN_REQUIRED"] or _may_see_code()
 
 
 @bp.route("/vote/<int:episode_id>/qr.svg")
 @allow(ANYONE)
 def qr_code(episode_id: int):
     """The QR code of the vote page, with the rotating code of the moment where the open poll
-    uses one. `X-Code-Rotates-In` says in how many seconds the code (and so the QR) changes."""
-    if not _may_see_code():
+    uses one and the asker may see it (else the plain address: `X-Vote-Code: withheld`).
+    `X-Code-Rotates-In` says in how many seconds the code (and so the QR) changes."""
+    if not _may_see_qr():
         raise ForbiddenError(_("This display needs a valid display token in its address."))
     get_episode(episode_id)
     moment = now()
     code = qr.code_on_screen(current_poll(episode_id), moment)
-    response = Response(qr.svg(qr.vote_url(episode_id, code)), mimetype="image/svg+xml")
+    shown = code if code and _may_see_code() else None
+    response = Response(qr.svg(qr.vote_url(episode_id, shown)), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Vote-Code"] = "rotating" if code else "none"
+    response.headers["X-Vote-Code"] = "rotating" if shown else ("withheld" if code else "none")
     if code:
         response.headers["X-Code-Rotates-In"] = f"{codes.rotates_in(moment):.1f}"
     return response
@@ -75,9 +80,14 @@ def qr_code(episode_id: int):
 @allow(Role.PRODUCER)
 def sheet(episode_id: int):
     """A page to print: the vote page's QR code (without a rotating code, which a printed sheet
-    cannot carry), and one card per seat with its seat code for the studio-only mode."""
+    cannot carry), and the seat cards of the studio-only mode, `SEATS_PER_SHEET` at a time
+    (`?first=41` for the next ones), each with its seat code and a QR code that carries it."""
     episode = get_episode(episode_id)
-    seats = [(index, code, qr.svg(qr.vote_url(episode_id, code)))
-             for index, code in enumerate(codes.seat_codes(episode_id), start=1)]
-    return render_template("vote/sheet.html", episode=episode, program=_program(),
-                           vote_url=qr.vote_url(episode_id), vote_qr=qr.svg(qr.vote_url(episode_id)), seats=seats)
+    total = codes.seat_count()
+    first = max(1, min(request.args.get("first", 1, type=int) or 1, total))
+    last = min(total, first + SEATS_PER_SHEET - 1)
+    seats = [(seat, code, qr.svg(qr.vote_url(episode_id, code)))
+             for seat, code in enumerate(codes.seat_codes(episode_id, last), start=1) if seat >= first]
+    return render_template("vote/sheet.html", episode=episode, program=_program(), vote_url=qr.vote_url(episode_id),
+                           vote_qr=qr.svg(qr.vote_url(episode_id)), seats=seats, first=first, last=last, total=total,
+                           per_sheet=SEATS_PER_SHEET)

@@ -53,12 +53,10 @@ function say(text, kind = "") {
   notice.className = `notice${kind ? ` is-${kind}` : ""}`;
 }
 
-/** The case judged: the poll's own description, else the item's in the state (public text only). */
+/** The case judged, public text only: in full while it is on air or on standby, else its title. */
 function caseOf(state, current) {
-  if (current.case) return current.case;
   for (const item of [state.on_air, state.standby]) if (item && item.item_id === current.item_id) return item.case;
-  const queued = (state.queue || []).find((item) => item.item_id === current.item_id);
-  return queued ? queued.case : null;
+  return current.case || null;
 }
 
 function paintCase(item) {
