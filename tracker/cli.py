@@ -15,6 +15,7 @@ from .departments import service as departments
 from .errors import AppError
 from .follows.command import send_mail_command
 from .models import Role
+from .polls.command import seat_codes_command
 from .reminders.command import remind_command
 from .schema import upgrade_schema
 from .serve import serve_command
@@ -89,7 +90,7 @@ def demo_command() -> None:
 
 
 COMMANDS = [demo_command, init_db_command, create_department_command, create_user_command, create_token_command,
-            serve_command, import_cases_command, remind_command, send_mail_command]
+            serve_command, import_cases_command, remind_command, send_mail_command, seat_codes_command]
 
 
 def register(group: click.Group) -> None:
