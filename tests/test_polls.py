@@ -304,3 +304,69 @@ def test_tallies_are_coalesced_to_four_a_second(show, app, socket_client):
     pushed = [m["args"][0] for m in viewer.get_received("/live") if m["name"] == "tally"]
     assert 1 <= len(pushed) <= 3
     assert pushed[-1]["counts"]["satisfied"] == 20  # the last push counts every ballot
+
+
+@pytest.fixture
+def judged(show, app):
+    """The first case voted on (2 satisfied, 1 basically, 1 unsatisfied) and closed, with a commitment."""
+    producer, episode_id, items = show
+    case_id = service_item_case(items[0])
+    commitment = producer.post("/api/v1/commitments", json={
+        "episode_id": episode_id, "case_id": case_id, "department_code": "ZJJ", "official_name": "刘敏",
+        "official_title": "副局长", "content": "年底前打通幸福路", "deadline": "2027-01-31"}).get_json()
+    poll = open_poll(producer, episode_id).get_json()
+    for choice in ("satisfied", "satisfied", "basically_satisfied", "unsatisfied"):
+        vote(phone(app), poll["id"], choice)
+    producer.post(f"/api/v1/polls/{poll['id']}/close", json={})
+    return episode_id, case_id, commitment["id"], poll["id"]
+
+
+def service_item_case(item_id):
+    from tracker.models import RundownItem
+    return db.session.get(RundownItem, item_id).case_id
+
+
+def test_the_verdict_is_on_the_public_episode_and_commitment_pages(judged, app):
+    episode_id, _case_id, commitment_id, _poll = judged
+    page = app.test_client().get(f"/episodes/{episode_id}", headers={"Accept-Language": "zh-CN"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "现场观众评议" in text
+    assert 'value="50"' in text and "现场观众共投 4 票" in text
+    assert "王秀英" not in text and "13812345678" not in text
+    detail = app.test_client().get(f"/commitments/{commitment_id}").get_data(as_text=True)
+    assert "现场观众评议" in detail and "现场观众共投 4 票" in detail
+
+
+def test_the_verdict_is_in_the_public_api_and_the_exports(judged, app):
+    _episode_id, _case_id, commitment_id, poll_id = judged
+    item = app.test_client().get(f"/api/v1/public/commitments/{commitment_id}").get_json()
+    assert item["audience_vote"]["poll_id"] == poll_id
+    assert item["audience_vote"]["counts"] == {"satisfied": 2, "basically_satisfied": 1, "unsatisfied": 1}
+    assert item["audience_vote"]["percentages"] == {"satisfied": 50, "basically_satisfied": 25, "unsatisfied": 25}
+    assert item["audience_vote"]["satisfaction"] == 0.75 and item["audience_vote"]["total"] == 4
+    listed = app.test_client().get("/api/v1/public/commitments").get_json()["items"]
+    assert listed[0]["audience_vote"]["total"] == 4
+    csv_text = app.test_client().get("/commitments.csv").get_data(as_text=True)
+    header, row = csv_text.lstrip("\ufeff").splitlines()[:2]
+    assert header.endswith("现场观众：满意,现场观众：基本满意,现场观众：不满意")
+    assert row.endswith(",2,1,1")
+    xlsx = app.test_client().get("/commitments.xlsx")
+    assert xlsx.status_code == 200
+
+
+def test_the_league_shows_the_audience_satisfaction_beside_the_call_back(judged, app):
+    stats = app.test_client().get("/api/v1/public/stats").get_json()
+    row = next(r for r in (stats["items"] if isinstance(stats, dict) else stats) if r["code"] == "ZJJ")
+    assert row["audience_satisfaction"] == 0.75 and row["satisfaction"] is None
+    page = app.test_client().get("/league", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "现场观众满意率" in page and 'data-figure="audience_satisfaction">75' in page
+
+
+def test_an_undone_vote_is_never_public(show, app):
+    producer, episode_id, _items = show
+    poll = open_poll(producer, episode_id).get_json()
+    vote(phone(app), poll["id"], "satisfied")
+    producer.post(f"/api/v1/polls/{poll['id']}/close", json={})
+    producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
+    producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
+    assert "现场观众评议" not in app.test_client().get(f"/episodes/{episode_id}").get_data(as_text=True)
