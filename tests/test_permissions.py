@@ -92,6 +92,15 @@ API = {
     "GET /api/v1/public/attachments/<int:attachment_id>": {ANYONE},  # released evidence only (404 otherwise)
     "GET /api/v1/attachments/<int:attachment_id>": FOLLOW_UP,
     "POST /api/v1/attachments/<int:attachment_id>/publish": SUPERVISOR,
+    "POST /api/v1/episodes/<int:episode_id>/polls": PRODUCER,
+    "GET /api/v1/episodes/<int:episode_id>/polls": {"producer", "supervisor"},
+    "POST /api/v1/polls/<int:poll_id>/close": PRODUCER,
+    "GET /api/v1/polls/<int:poll_id>": {ANYONE},
+    "GET /api/v1/public/episodes/<int:episode_id>/poll": {ANYONE},
+    "POST /api/v1/polls/<int:poll_id>/ballots": {ANYONE},
+    # Producers, or a display with its token (checked in the view, after the poll is found).
+    "GET /api/v1/polls/<int:poll_id>/code": {ANYONE},
+    "GET /api/v1/episodes/<int:episode_id>/seat-codes": PRODUCER,
 }
 
 PAGES = {

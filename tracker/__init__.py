@@ -33,6 +33,7 @@ from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
 from .polls import tallies
 from .polls.api import blp as polls_api
+from .polls.views import bp as polls_pages
 from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
@@ -50,7 +51,7 @@ API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_a
                   rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages, vote_pages)
+                   opendata_pages, follows_pages, polls_pages, vote_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

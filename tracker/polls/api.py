@@ -150,10 +150,10 @@ def rotating_code(poll_id: int):
     """The rotating code to show on screen now, and the vote URL for the QR code. For producers
     and for displays with a display token (`?token=` or `X-Display-Token`) only: the code must
     come from the screen, not from the open `/live` stream."""
+    poll = service.get_poll(poll_id, public=True)
     if not (getattr(current_user, "role", None) is Role.PRODUCER
             or display_token_valid(request.args.get("token") or request.headers.get("X-Display-Token"))):
         raise ForbiddenError("Only a producer or a display with its token may read the code.")
-    poll = service.get_poll(poll_id, public=True)
     moment = now()
     code = codes.rotating_code(poll.id, moment)
     return {"code": code, "rotates_in": round(codes.rotates_in(moment), 3),

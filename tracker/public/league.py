@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 # Sortable columns (keys of a `league_table` row) and the direction each starts in when its
 # header is clicked: more is better for most; for days to verification and overdue, less is.
 COLUMNS = {"name": "", "total": "-", "verified": "-", "on_time_rate": "-", "median_days_to_verification": "",
-           "overdue": "", "satisfaction": "-"}
+           "overdue": "", "satisfaction": "-", "audience_satisfaction": "-"}
 DEFAULT_SORT = "-total"
 
 
