@@ -117,7 +117,9 @@ def test_a_vote_from_the_console_key_to_the_phones_and_the_screen(page, browser,
     expect(bar(display, "basically_satisfied")).to_have_text("33%", timeout=SECOND)
     expect(bar(display, "unsatisfied")).to_have_text("0%")
     expect(crowd[0].locator('[data-row="basically_satisfied"] [data-pct]')).to_have_text("33%", timeout=SECOND)
+    crowd[1].wait_for_timeout(500)  # the bars' transitions
     shutil.copy(take(crowd[1], "vote-phone"), README_SHOTS / "vote-phone.png")
+    shutil.copy(take(display, "poll-board"), README_SHOTS / "poll-board.png")
 
     # A phone whose live channel is stalled still shows the vote open when it closes.
     late = phones.open(show.id)
@@ -133,7 +135,8 @@ def test_a_vote_from_the_console_key_to_the_phones_and_the_screen(page, browser,
     expect(bar(display, "satisfied")).to_have_text("67%")
     expect(crowd[1].locator("[data-closed]")).to_be_visible(timeout=SECOND)
     expect(crowd[1].locator("[data-choices]")).to_be_hidden()
-    shutil.copy(take(display, "poll-board"), README_SHOTS / "poll-board.png")
+    display.wait_for_timeout(500)
+    take(display, "poll-board-result")
 
     # The late ballot is refused, and the phone says so.
     with late.expect_response(BALLOTS) as answer:
