@@ -115,6 +115,9 @@ PAGES = {
     "POST /logout": {ANYONE},
     "GET /lang/<code>": {ANYONE},
     "GET /display/<int:episode_id>": {ANYONE},
+    "GET /vote/<int:episode_id>": {ANYONE},
+    "GET /vote/<int:episode_id>/qr.svg": {ANYONE},
+    "GET /studio/episodes/<int:episode_id>/vote-sheet": PRODUCER,
     # Open data (tracker/opendata): public, read-only
     "GET /open311/v2/services.<any(json, xml):fmt>": {ANYONE},
     "GET /open311/v2/requests.<any(json, xml):fmt>": {ANYONE},
