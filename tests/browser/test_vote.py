@@ -187,3 +187,34 @@ def test_the_lower_third_and_english_phones(page, browser, live_server, show, ph
     expect(phone.locator("[data-notice]")).to_have_text("Your vote is counted: Basically satisfied")
     expect(page.locator('[data-bar="basically_satisfied"] [data-pct]')).to_have_text("100%", timeout=SECOND)
     take(page, "poll-lower-third")
+
+
+def test_with_the_rotating_code_the_qr_code_turns_and_a_phone_needs_the_code(page, live_server, show, phones,
+                                                                             monkeypatch):
+    from tracker.live.display_tokens import issue_display_token
+    from tracker.models import utcnow
+    from tracker.polls import codes
+
+    monkeypatch.setattr(codes, "WINDOW_SECONDS", 2)  # the same process serves the page: turn fast
+    with live_server.app.app_context():
+        _record, token = issue_display_token("大屏1")
+    poll = show.act("polls", {"code_mode": "rotating"})
+    open_display(page, show.id, f"layout=poll&token={token}")
+    qr = page.locator("[data-poll-qr] img")
+    expect(qr).to_be_visible(timeout=2 * SECOND)
+    first = qr.get_attribute("src")
+    expect(qr).not_to_have_attribute("src", first, timeout=4 * SECOND)  # a new code, a new QR code
+
+    # A phone without the code is asked for it; a wrong one is refused; the screen's is taken.
+    phone = phones.open(show.id)
+    expect(phone.locator("[data-code-field]")).to_be_visible()
+    phone.fill("#code", "WRONG1")
+    with phone.expect_response(BALLOTS) as answer:
+        phone.get_by_role("button", name="满意", exact=True).click()
+    assert answer.value.status == 422
+    expect(phone.locator("[data-notice]")).to_contain_text("验证码")
+    with live_server.app.app_context():
+        code = codes.rotating_code(poll["id"], utcnow())
+    phone.fill("#code", code)
+    vote(phone, "满意")
+    expect(bar(page, "satisfied")).to_have_text("100%", timeout=SECOND)
