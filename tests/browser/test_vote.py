@@ -218,3 +218,29 @@ def test_with_the_rotating_code_the_qr_code_turns_and_a_phone_needs_the_code(pag
     phone.fill("#code", code)
     vote(phone, "满意")
     expect(bar(page, "satisfied")).to_have_text("100%", timeout=SECOND)
+
+
+def test_the_poll_display_and_a_phone_are_right_again_after_the_network_returns(request, page, app, show, phones):
+    poll = show.act("polls", {})
+    open_display(page, show.id, "layout=poll")
+    expect(page.locator("[data-poll-qr] img")).to_be_visible(timeout=2 * SECOND)
+    phone = phones.open(show.id)
+    expect(phone.locator("body")).to_have_attribute("data-state", "open")
+
+    page.context.set_offline(True)
+    phone.context.set_offline(True)
+    for choice in ("satisfied", "unsatisfied", "unsatisfied", "unsatisfied"):
+        assert app.test_client().post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": choice}).status_code == 202
+    show.producer.post(f"/api/v1/polls/{poll['id']}/close", json={})
+    page.wait_for_timeout(1_000)
+    page.context.set_offline(False)
+    phone.context.set_offline(False)
+
+    expect(page.locator("body")).to_have_class(has("is-poll-closed"), timeout=2 * SECOND)
+    expect(bar(page, "unsatisfied")).to_have_text("75%")
+    expect(page.locator("[data-slot='poll.total']")).to_have_text("共 4 票")
+    expect(phone.locator("[data-closed]")).to_be_visible(timeout=6 * SECOND)  # the phone's backoff: up to 5 s
+    expect(phone.locator('[data-row="unsatisfied"] [data-pct]')).to_have_text("75%")
+    request.node.browser_problems[:] = [problem for problem in request.node.browser_problems
+                                        if "/socket.io/" not in problem and "ERR_INTERNET_DISCONNECTED" not in problem
+                                        and "qr.svg" not in problem]

@@ -11,6 +11,8 @@
 export function liveSocket(namespace, auth, handlers, onStatus = () => {}) {
   let ws = null;
   let attempts = 0;
+  let silence = null; // the server pings every pingInterval: quiet for longer, the socket is dead
+  let quietMs = 60_000;
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const url = `${scheme}//${location.host}/socket.io/?EIO=4&transport=websocket`;
 
@@ -18,10 +20,22 @@ export function liveSocket(namespace, auth, handlers, onStatus = () => {}) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
   }
 
+  function watch() {
+    clearTimeout(silence);
+    const socket = ws;
+    silence = setTimeout(() => socket.close(), quietMs);
+  }
+
   function onMessage(text) {
+    watch();
     const type = text[0];
     if (type === "2") return send("3"); // ping → pong
-    if (type === "0") return send(`40${namespace},${JSON.stringify(auth)}`); // open → join namespace
+    if (type === "0") {
+      const { pingInterval = 25_000, pingTimeout = 20_000 } = JSON.parse(text.slice(1));
+      quietMs = pingInterval + pingTimeout;
+      watch();
+      return send(`40${namespace},${JSON.stringify(auth)}`); // open → join the namespace
+    }
     if (type !== "4") return;
     const rest = text.slice(2);
     const body = rest.startsWith(`${namespace},`) ? rest.slice(namespace.length + 1) : rest;
@@ -42,15 +56,20 @@ export function liveSocket(namespace, auth, handlers, onStatus = () => {}) {
     ws = new WebSocket(url);
     ws.onmessage = (event) => onMessage(String(event.data));
     ws.onclose = () => {
+      clearTimeout(silence);
       onStatus("offline");
       const ceiling = Math.min(5000, 500 * 1.6 ** attempts++);
       setTimeout(connect, ceiling / 2 + Math.random() * ceiling / 2);
     };
   }
 
-  // A phone that wakes from sleep may hold a dead socket: start afresh.
+  // A phone that wakes from sleep or gets its network back may hold a dead socket: start afresh.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && ws && ws.readyState !== WebSocket.OPEN) ws.close();
+  });
+  window.addEventListener("online", () => {
+    attempts = 0;
+    if (ws) ws.close();
   });
   connect();
   return { emit: (event, data) => send(`42${namespace},${JSON.stringify(data === undefined ? [event] : [event, data])}`) };
