@@ -184,4 +184,11 @@ Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_pa
 
 Login throttling: repeated failed logins for one username, or from one address, answer 429
 for 15 minutes (`Retry-After` says how long).
+
+The audience vote (docs/polls.md): a producer opens a poll on the case on air or on standby and
+closes it (on-air changes: versioned, logged, undoable); anyone sends ballots, one per device (a
+signed cookie; the last ballot before the close counts), 202 only once stored, limited per address,
+with the rotating code from the screen or a seat-card code where the poll's `code_mode` asks.
+Between state versions, `/live` and `/control` carry a `tally` event
+`{poll_id, episode_id, item_id, open, counts, percentages, total, at}`, at most 4 a second per poll.
 """

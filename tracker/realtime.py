@@ -108,6 +108,7 @@ def _push_tally_later(app: Flask, server: Server, episode_id: int, poll_id: int,
             app.logger.exception("tally push for poll %s failed", poll_id)
         finally:
             db.session.remove()
+            tallies().finished()
 
 
 def _push_tally(server: Server, episode_id: int, poll_id: int) -> None:

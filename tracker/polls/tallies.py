@@ -57,6 +57,7 @@ class MemoryTallies:
         self._due: dict[int, int] = {}
         self._last: dict[int, int] = {}
         self._latest: dict[int, tuple[int, str]] = {}
+        self._later = 0   # delayed pushes scheduled and not yet finished (tests wait for them)
         self._lock = threading.Lock()
 
     def claim(self, poll_id: int) -> float | None:
@@ -66,17 +67,24 @@ class MemoryTallies:
             if self._due.get(poll_id, 0) > moment:
                 return None
             self._due[poll_id] = moment + DUE_TTL_MS
-            return max(0, self._last.get(poll_id, 0) + self.interval_ms - moment) / 1000
+            wait = max(0, self._last.get(poll_id, 0) + self.interval_ms - moment) / 1000
+            self._later += 1 if wait else 0
+            return wait
 
     def starting(self, poll_id: int) -> None:
         with self._lock:
             self._last[poll_id] = self._clock()
             self._due.pop(poll_id, None)
 
-    def pending(self) -> bool:
+    def finished(self) -> None:
+        """A delayed push is over."""
         with self._lock:
-            moment = self._clock()
-            return any(until > moment for until in self._due.values())
+            self._later -= 1
+
+    def pending(self) -> bool:
+        """Whether a delayed push has yet to finish."""
+        with self._lock:
+            return self._later > 0
 
     def store(self, poll_id: int, at: int, payload: str) -> None:
         with self._lock:
@@ -110,6 +118,9 @@ class RedisTallies:
         pipe.delete(self._key.format(poll_id, "due"))
         pipe.execute()
 
+    def finished(self) -> None:
+        pass
+
     def pending(self) -> bool:
         return False
 
@@ -119,6 +130,9 @@ class RedisTallies:
     def latest(self, poll_id: int) -> str | None:
         payload = self._redis.hget(self._key.format(poll_id, "latest"), "payload")
         return payload.decode() if payload else None
+
+    def close(self) -> None:
+        self._redis.close()
 
 
 def init_app(app: Flask) -> None:
