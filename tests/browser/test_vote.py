@@ -120,6 +120,7 @@ def test_a_vote_from_the_console_key_to_the_phones_and_the_screen(page, browser,
     crowd[1].wait_for_timeout(500)  # the bars' transitions
     shutil.copy(take(crowd[1], "vote-phone"), README_SHOTS / "vote-phone.png")
     shutil.copy(take(display, "poll-board"), README_SHOTS / "poll-board.png")
+    take(page, "console-vote")
 
     # A phone whose live channel is stalled still shows the vote open when it closes.
     late = phones.open(show.id)
@@ -144,6 +145,8 @@ def test_a_vote_from_the_console_key_to_the_phones_and_the_screen(page, browser,
     assert answer.value.status == 409
     expect(late.locator("[data-notice]")).to_contain_text("未计入")
     expect(late.locator("[data-closed]")).to_be_visible()
+    expect(late.locator('[data-row="satisfied"] [data-pct]')).to_have_text("67%")  # the final result, asked for
+    take(late, "vote-phone-late")
 
     # The result is kept: the public episode page shows it.
     display.context.close()

@@ -144,6 +144,7 @@ function refused(status, code) {
     say(message("late"), "error");
     if (poll) poll = { ...poll, open: false };
     paint();
+    finalResult(poll && poll.id);
   } else if (status === 422 && /^code_/.test(code || "")) {
     codeField.hidden = false;
     codeInput.value = "";
@@ -153,6 +154,21 @@ function refused(status, code) {
     say(message("busy"), "error");
   } else {
     say(message("failed"), "error");
+  }
+}
+
+/** The closed poll's final tally, asked for when the live channel has not brought it yet. */
+async function finalResult(id) {
+  if (!id) return;
+  try {
+    const response = await fetch(`/api/v1/polls/${id}`, { headers: { Accept: "application/json" } });
+    const closed = response.ok ? await response.json() : null;
+    if (closed && poll && poll.id === id && !closed.open) {
+      poll = { ...poll, open: false, counts: closed.counts };
+      paint();
+    }
+  } catch {
+    /* the live channel brings it when it is back */
   }
 }
 
