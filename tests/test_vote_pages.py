@@ -200,3 +200,16 @@ def test_only_a_producer_prints_the_sheet(api, make, client, show):
     assert client.get(path).status_code == 302  # to the login page
     supervisor, _csrf = api.session_login(make.user("supervisor"))
     assert supervisor.get(path).status_code == 403
+
+
+def test_the_console_has_the_vote_panel_the_key_and_the_previews(api, make, show):
+    _producer, episode_id = show
+    cookie_client, _csrf = api.session_login(make.user("producer"))
+    html = html_of(cookie_client, f"/studio/episodes/{episode_id}")
+    assert "data-vote-panel" in html and 'data-default-code-mode="off"' in html
+    assert "开始或结束观众投票" in html  # V in the key legend
+    for link in (f"/display/{episode_id}?layout=poll", f"/display/{episode_id}?layout=poll&amp;transparent=1",
+                 f"/vote/{episode_id}/qr.svg", f'/vote/{episode_id}"', f"/studio/episodes/{episode_id}/vote-sheet"):
+        assert link in html, link
+    assert re.findall(r'<option value="(\w+)"', html.split("data-vote-code-mode", 1)[1])[:3] == [
+        "off", "rotating", "studio"]

@@ -247,3 +247,11 @@ def test_the_poll_display_and_a_phone_are_right_again_after_the_network_returns(
     request.node.browser_problems[:] = [problem for problem in request.node.browser_problems
                                         if "/socket.io/" not in problem and "ERR_INTERNET_DISCONNECTED" not in problem
                                         and "qr.svg" not in problem]
+
+
+def test_the_printable_sheet_has_the_qr_code_and_seat_cards(page, login, show):
+    login(page, show.director)
+    page.goto(f"/studio/episodes/{show.id}/vote-sheet")
+    expect(page.locator(".poster-qr svg")).to_be_visible()
+    expect(page.locator(".card")).to_have_count(40)
+    take(page, "vote-sheet")
