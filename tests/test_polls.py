@@ -389,3 +389,13 @@ def test_an_undone_vote_is_never_public(show, app):
     producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
     producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
     assert "现场观众评议" not in app.test_client().get(f"/episodes/{episode_id}").get_data(as_text=True)
+
+
+def test_an_item_voted_on_stays_in_the_running_order(show):
+    producer, episode_id, (_first, second) = show
+    poll = open_poll(producer, episode_id, item_id=second).get_json()
+    producer.post(f"/api/v1/polls/{poll['id']}/close", json={})
+    producer.post(f"/api/v1/episodes/{episode_id}/rundown/{second}/skip", json={})
+    refused = producer.post(f"/api/v1/episodes/{episode_id}/rundown/{second}/remove", json={})
+    assert refused.status_code == 409
+    assert db.session.get(Poll, poll["id"], populate_existing=True) is not None

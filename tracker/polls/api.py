@@ -121,12 +121,12 @@ def cast_ballot(data: dict, poll_id: int):
     (accepted 90 s); where it is `studio`, a seat-card code (one ballot per seat)."""
     device, cookie = _device()
     try:
-        service.cast_ballot(poll_id, data["choice"], data.get("code"), device)
+        episode_id = service.cast_ballot(poll_id, data["choice"], data.get("code"), device)
     except PollClosed as error:
         if error.extra.pop("due", False):
             _settle_timer(service.get_poll(poll_id).episode_id)
         raise
-    publish_tally(service.get_poll(poll_id).episode_id, poll_id)
+    publish_tally(episode_id, poll_id)
     response = make_response({"poll_id": poll_id, "choice": data["choice"], "stored": True}, 202)
     if cookie:
         response.set_cookie(codes.DEVICE_COOKIE, cookie, max_age=codes.DEVICE_COOKIE_MAX_AGE, httponly=True,

@@ -154,8 +154,9 @@ def _due(poll: Poll | None, at: datetime) -> bool:
     return poll is not None and poll.closes_at is not None and poll.closes_at <= at
 
 
-def cast_ballot(poll_id: int, choice: str, code: str | None, device: str) -> Ballot | None:
+def cast_ballot(poll_id: int, choice: str, code: str | None, device: str) -> int:
     """Store a device's ballot (replacing its earlier one) and commit; only then is it counted.
+    Answers the poll's episode id (for the tally push).
 
     422 for an unknown choice and for a missing, expired or unknown code; 409 `poll_closed` for a
     closed poll (and for one whose timer has run out: `PollClosed.due` says so, for the caller to
@@ -164,7 +165,7 @@ def cast_ballot(poll_id: int, choice: str, code: str | None, device: str) -> Bal
     poll = get_poll(poll_id, public=True)
     if choice not in CHOICES:
         raise InvalidError("Unknown choice.", fields={"choice": [f"One of: {', '.join(CHOICES)}."]})
-    moment = now()
+    moment, episode_id = now(), poll.episode_id
     _still_open(poll, moment)
     device = _voter(poll, code, device, moment)
     statement = _upsert(poll.id, device, Choice(choice), moment)
@@ -177,7 +178,7 @@ def cast_ballot(poll_id: int, choice: str, code: str | None, device: str) -> Bal
         db.session.rollback()
         raise PollClosed("This vote is closed.", code="poll_closed")
     db.session.commit()
-    return None
+    return episode_id
 
 
 def _still_open(poll: Poll, moment: datetime) -> None:
