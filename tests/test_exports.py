@@ -16,7 +16,7 @@ from .test_open311 import SECRETS, TODAY, city, on_day  # noqa: F401 - fixtures 
 
 HEADERS_ZH = ["编号", "问题编号", "问题标题", "单位", "期数", "播出日期", "承诺人", "职务", "承诺内容", "原话",
               "完成时限", "原定时限", "状态", "是否逾期", "进度（%）", "群众满意度", "最后更新（北京时间）", "公开页面",
-              "是否逾期后申请延期"]
+              "是否逾期后申请延期", "现场观众：满意", "现场观众：基本满意", "现场观众：不满意"]
 
 
 # buffered=True: the test client reads a streamed body inside the request's own context.

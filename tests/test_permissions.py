@@ -92,6 +92,15 @@ API = {
     "GET /api/v1/public/attachments/<int:attachment_id>": {ANYONE},  # released evidence only (404 otherwise)
     "GET /api/v1/attachments/<int:attachment_id>": FOLLOW_UP,
     "POST /api/v1/attachments/<int:attachment_id>/publish": SUPERVISOR,
+    "POST /api/v1/episodes/<int:episode_id>/polls": PRODUCER,
+    "GET /api/v1/episodes/<int:episode_id>/polls": {"producer", "supervisor"},
+    "POST /api/v1/polls/<int:poll_id>/close": PRODUCER,
+    "GET /api/v1/polls/<int:poll_id>": {ANYONE},
+    "GET /api/v1/public/episodes/<int:episode_id>/poll": {ANYONE},
+    "POST /api/v1/polls/<int:poll_id>/ballots": {ANYONE},
+    # Producers, or a display with its token (checked in the view, after the poll is found).
+    "GET /api/v1/polls/<int:poll_id>/code": {ANYONE},
+    "GET /api/v1/episodes/<int:episode_id>/seat-codes": PRODUCER,
 }
 
 PAGES = {
@@ -106,6 +115,9 @@ PAGES = {
     "POST /logout": {ANYONE},
     "GET /lang/<code>": {ANYONE},
     "GET /display/<int:episode_id>": {ANYONE},
+    "GET /vote/<int:episode_id>": {ANYONE},
+    "GET /vote/<int:episode_id>/qr.svg": {ANYONE},
+    "GET /studio/episodes/<int:episode_id>/vote-sheet": PRODUCER,
     # Open data (tracker/opendata): public, read-only
     "GET /open311/v2/services.<any(json, xml):fmt>": {ANYONE},
     "GET /open311/v2/requests.<any(json, xml):fmt>": {ANYONE},

@@ -154,7 +154,7 @@ def test_the_league_table_against_hand_computed_figures(client, make, on_day):
     rows = client.get("/api/v1/public/stats").get_json()
     assert rows == [{"code": "ZJJ", "name": "市住建局", "total": 6, "verified": 2, "on_time_rate": 0.25,
                      "overdue": 1, "closed_unfulfilled": 1, "met_after_extension": 0,
-                     "median_days_to_verification": 15.0, "satisfaction": 0.5}]
+                     "median_days_to_verification": 15.0, "satisfaction": 0.5, "audience_satisfaction": None}]
     # The period is the day the commitments were made.
     assert client.get(f"/api/v1/public/stats?since={TODAY.isoformat()}").get_json() == []
 

@@ -31,6 +31,9 @@ from .live import events as live_events  # noqa: F401 - registers the Socket.IO 
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
+from .polls import tallies
+from .polls.api import blp as polls_api
+from .polls.views import bp as polls_pages
 from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
@@ -39,15 +42,16 @@ from .studio.console import bp as console_pages
 from .studio.views import bp as studio_pages
 from .users.api import blp as users_api
 from .users.api import own_tokens_blp as own_tokens_api
+from .vote.views import bp as vote_pages
 
 PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, followup_api, commitments_api, evidence_api, public_api)
+                  rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages)
+                   opendata_pages, follows_pages, polls_pages, vote_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -90,6 +94,7 @@ def init_extensions(app: Flask) -> None:
     api.init_app(app)
     snapshots.init_app(app)
     presence.init_app(app)
+    tallies.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
     # Ping every 10 s, give up after 20 more: a display whose network dropped is seen within 30 s,
     # and a fan-out that lags 10 s under load does not drop every viewer (bench/README.md).

@@ -281,4 +281,11 @@ failures is never refused. After 3 failures for a username from an address (10 f
 whatever the username) each further failure makes the next attempt from there wait 1, 2, 4 …
 seconds, at most 300; an attempt while waiting answers 429 `rate_limited` with `Retry-After`
 (seconds) and is neither checked nor counted. Failures are forgotten after an hour without one.
+
+The audience vote (docs/polls.md): a producer opens a poll on the case on air or on standby and
+closes it (on-air changes: versioned, logged, undoable); anyone sends ballots, one per device (a
+signed cookie; the last ballot before the close counts), 202 only once stored, limited per address,
+with the rotating code from the screen or a seat-card code where the poll's `code_mode` asks.
+Between state versions, `/live` and `/control` carry a `tally` event
+`{poll_id, episode_id, item_id, open, counts, percentages, total, at}`, at most 4 a second per poll.
 """

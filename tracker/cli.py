@@ -16,6 +16,7 @@ from .departments import service as departments
 from .errors import AppError
 from .follows.command import send_mail_command
 from .models import Role
+from .polls.command import seat_codes_command
 from .reminders.command import remind_command
 from .schema import upgrade_schema
 from .serve import serve_command
@@ -91,7 +92,7 @@ def demo_command() -> None:
 
 COMMANDS = [demo_command, init_db_command, create_department_command, create_user_command, create_token_command,
             serve_command, import_cases_command, remind_command, send_mail_command, backup_command,
-            restore_command]
+            restore_command, seat_codes_command]
 
 
 def register(group: click.Group) -> None:

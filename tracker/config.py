@@ -83,6 +83,11 @@ def from_environment(instance_path: Path) -> dict:
         "LIVE_MAX_LISTED_DISPLAYS": int(os.environ.get("TRACKER_LIVE_MAX_LISTED_DISPLAYS", "50")),
         # How long a display that went away stays listed as offline before it is forgotten.
         "LIVE_PRESENCE_OFFLINE_SECONDS": int(os.environ.get("TRACKER_LIVE_PRESENCE_OFFLINE_SECONDS", "1800")),
+        # The audience vote (docs/polls.md): the code mode of an episode's first poll (off,
+        # rotating, studio), and the ballots one address may send (a studio's Wi-Fi is one address).
+        "POLL_CODE_MODE": os.environ.get("TRACKER_POLL_CODE_MODE", "off"),
+        "POLL_BALLOT_LIMIT": os.environ.get("TRACKER_POLL_BALLOT_LIMIT", "120 per minute"),
+        "POLL_SEAT_CODES": int(os.environ.get("TRACKER_POLL_SEAT_CODES", "300")),
     }
 
 
@@ -135,6 +140,8 @@ DEFAULTS = {
     # Presence reaches the console at most once per this many seconds per episode and process,
     # carrying the latest listing, however many clients come and go meanwhile.
     "LIVE_PRESENCE_PUSH_SECONDS": 0.25,
+    # A poll's tally reaches displays and phones at most once per this many seconds (all workers).
+    "POLL_TALLY_INTERVAL": 0.25,
 }
 
 

@@ -5,6 +5,7 @@ never sees a state that could still be rolled back.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Flask, current_app
@@ -12,9 +13,13 @@ from socketio import Server
 
 from .episodes.changes import Change, now
 from .errors import NotFoundError
-from .extensions import socketio
+from .extensions import db, socketio
 from .live import presence
 from .live.snapshots import snapshots
+from .models import Poll
+from .polls import service as polls
+from .polls.present import tally_event
+from .polls.tallies import encode, millis, tallies
 from .rundown.graphics import expire_graphic
 
 LIVE = "/live"          # public: displays, the vote page, OBS browser sources
@@ -23,6 +28,7 @@ CONTROL = "/control"    # producers only: presence, display commands
 STATE = "state"
 PRESENCE = "presence"
 RELOAD = "reload"
+TALLY = "tally"         # a poll's live counts, between state versions (docs/polls.md)
 
 
 def episode_room(episode_id: int) -> str:
@@ -65,8 +71,76 @@ def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:
 
 
 def send_state(episode_id: int, sid: str, namespace: str = LIVE) -> None:
-    """The latest state to one client (on connect and on `resync`), from the snapshot store."""
-    socketio.emit(STATE, snapshots().latest(episode_id), namespace=namespace, to=sid)
+    """The latest state to one client (on connect and on `resync`), from the snapshot store;
+    with an open poll, the latest tally pushed after it (the snapshot's counts may be older)."""
+    state = snapshots().latest(episode_id)
+    socketio.emit(STATE, state, namespace=namespace, to=sid)
+    poll = state.get("poll")
+    if poll and poll["open"]:
+        latest = tallies().latest(poll["id"])
+        if latest:
+            socketio.emit(TALLY, json.loads(latest), namespace=namespace, to=sid)
+        if poll["closes_at"] and datetime.fromisoformat(poll["closes_at"]) <= now():
+            # The timer ran out while no process watched it (a restart): record the close now.
+            socketio.start_background_task(_close_due, current_app._get_current_object(), episode_id)
+
+
+def publish_tally(episode_id: int, poll_id: int) -> None:
+    """After a ballot commits: push the poll's tally, coalesced to one push per interval across
+    every worker (polls/tallies.py). The first ballot after a quiet spell is pushed at once."""
+    wait = tallies().claim(poll_id)
+    if wait is None:
+        return  # a push is already due; it will count this ballot
+    if wait == 0:
+        _push_tally(socketio.server, episode_id, poll_id)
+    else:
+        server = socketio.server
+        server.start_background_task(_push_tally_later, current_app._get_current_object(), server,
+                                     episode_id, poll_id, wait)
+
+
+def _push_tally_later(app: Flask, server: Server, episode_id: int, poll_id: int, wait: float) -> None:
+    server.sleep(wait)
+    with app.app_context():
+        try:
+            _push_tally(server, episode_id, poll_id)
+        except Exception:  # a background task has no caller to tell; the next ballot pushes again
+            app.logger.exception("tally push for poll %s failed", poll_id)
+        finally:
+            db.session.remove()
+            tallies().finished()
+
+
+def _push_tally(server: Server, episode_id: int, poll_id: int) -> None:
+    tallies().starting(poll_id)  # before counting: a ballot committed after the count asks again
+    poll = db.session.get(Poll, poll_id, populate_existing=True)
+    tally = {**tally_event(poll), "at": millis()}
+    db.session.rollback()  # end the read, so a long fan-out holds no snapshot open
+    tallies().store(poll_id, tally["at"], encode(tally))
+    server.emit(TALLY, tally, namespace=LIVE, to=episode_room(episode_id))
+    server.emit(TALLY, tally, namespace=CONTROL, to=control_room(episode_id))
+
+
+def schedule_poll_close(episode_id: int, closes_at: datetime) -> None:
+    """The poll's timer: close it when `closes_at` comes (`expire_due` also closes it on the next
+    read, should this process be gone by then)."""
+    if current_app.config.get("POLL_AUTO_CLOSE", not current_app.testing):
+        socketio.start_background_task(_close_when_due, current_app._get_current_object(), episode_id, closes_at)
+
+
+def _close_when_due(app: Flask, episode_id: int, closes_at: datetime) -> None:
+    socketio.sleep(max(0.0, (closes_at - now()).total_seconds()))
+    _close_due(app, episode_id)
+
+
+def _close_due(app: Flask, episode_id: int) -> None:
+    with app.app_context():
+        try:
+            change = polls.expire_due(episode_id)
+            if change is not None:
+                publish(change)
+        except Exception:  # noqa: BLE001 - a background task has nobody else to report to
+            app.logger.exception("closing the vote of episode %s failed", episode_id)
 
 
 def publish_presence(episode_id: int) -> None:

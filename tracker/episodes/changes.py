@@ -10,7 +10,7 @@ the same version exactly one matches; the others change nothing and get 409 (`st
 The claim also takes the episode row's write lock, so what the block reads next is the latest
 committed state. An ended episode refuses every change (409 `episode_ended`) but those allowed
 after the end. On leaving the block, a strap that belongs to an item no longer on air goes out,
-what the episode showed before and after is appended to the log (`rundown_events`), and the
+what the episode showed before and after (the poll too) is appended to the log (`rundown_events`), and the
 transaction commits. Any exception rolls everything back: a refused change changes nothing.
 """
 from __future__ import annotations
@@ -25,11 +25,11 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ConflictError, NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, Commitment, Episode, EpisodeStatus, ItemState, RundownEvent,
+from ..models import (Case, CaseDepartment, Commitment, Episode, EpisodeStatus, ItemState, Poll, RundownEvent,
                       RundownItem, User, utcnow)
 
 # The parts of what an episode shows, as the log records them (see `on_air_snapshot`).
-PARTS = ("items", "program", "preview", "screen")
+PARTS = ("items", "program", "preview", "screen", "poll")
 STRAPS_OF_A_COMMITMENT = ("commitment", "quote")
 
 
@@ -179,7 +179,18 @@ def on_air_snapshot(episode: Episode, items: list[RundownItem]) -> dict:
                     "taken_at": _iso(episode.graphic_taken_at), "out_at": _iso(episode.graphic_out_at)},
         "preview": ({"kind": episode.preview_kind, "id": episode.preview_id} if episode.preview_kind else None),
         "screen": {"cleared": episode.screen_cleared},
+        "poll": poll_part(episode.id),
     }
+
+
+def poll_part(episode_id: int) -> dict | None:
+    """The episode's latest poll not undone, as the log keeps it (with its final tally once closed)."""
+    poll = db.session.scalar(select(Poll).where(Poll.episode_id == episode_id, Poll.cancelled.is_(False))
+                             .order_by(Poll.id.desc()).limit(1))
+    if poll is None:
+        return None
+    return {"id": poll.id, "item_id": poll.item_id, "open": poll.closed_at is None,
+            "closes_at": _iso(poll.closes_at), "final": poll.final_counts}
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..errors import ConflictError
 from ..extensions import db
 from ..models import Episode, EpisodeStatus, ItemState, User
+from ..polls.service import close_with_episode
 from .changes import Change, episode_change, leave_air, take_out_strap
 
 
@@ -71,7 +72,8 @@ def start_episode(episode_id: int, actor: User | None) -> Change:
 
 def end_episode(episode_id: int, actor: User | None) -> Change:
     """live → ended: the item on air is done, the one on standby back in the queue, no strap on
-    program or preview, the screen not cleared. Nothing can be undone after."""
+    program or preview, the screen not cleared, an open vote closed with its final tally.
+    Nothing can be undone after."""
     with episode_change(episode_id, None, actor, "end", after_end=True) as change:
         episode = change.episode
         if episode.status is not EpisodeStatus.LIVE:
@@ -85,4 +87,5 @@ def end_episode(episode_id: int, actor: User | None) -> Change:
         take_out_strap(episode)
         episode.preview_kind = episode.preview_id = None
         episode.status, episode.ended_at, episode.screen_cleared = EpisodeStatus.ENDED, change.now, False
+        close_with_episode(change)
     return change.result

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..followup import board
 from ..models import CaseDepartment, Commitment, Episode, ItemState, RundownFollowup, RundownItem
 from ..models.cases import Case
+from ..polls.present import state_poll
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -107,7 +108,7 @@ def build_state(episode_id: int) -> dict:
                    "started_at": _iso(i.started_at), "ended_at": _iso(i.ended_at), "case": _brief(i),
                    **({"followup_count": len(i.followups)} if i.case_id is None else {})} for i in items],
         "commitments": [_commitment(c) for c in commitments],
-        "poll": None,
+        "poll": state_poll(episode_id),
         "graphic": _graphic(episode),
         "screen": {"cleared": episode.screen_cleared},
     }

@@ -7,11 +7,13 @@ from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
 from .login_throttles import LoginThrottle
+from .polls import Ballot, Choice, CodeMode, Poll
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
 from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "Ballot", "Choice", "CodeMode", "Poll",
     "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "LoginThrottle", "OutgoingMail", "ReminderDigest", "ReminderItem",

@@ -29,6 +29,7 @@ from ..commitments.present import commitment_status_label, satisfaction_label
 from ..errors import AppError
 from ..extensions import db
 from ..models import Commitment, CommitmentStatus, Satisfaction
+from ..polls.results import verdict
 
 MAX_ROWS = 100_000
 MAX_ID = 2**31 - 1
@@ -45,6 +46,8 @@ COLUMNS = (
     (_l("Status"), 12), (_l("Overdue?"), 8), (_l("Progress (%)"), 10), (_l("Citizen's satisfaction"), 12),
     (_l("Last update (Beijing time)"), 18), (_l("Public page"), 36),
     (_l("Extension requested late?"), 10),
+    # The studio audience's verdict on the case in this broadcast (empty without a closed vote).
+    (_l("Audience: satisfied"), 10), (_l("Audience: basically satisfied"), 10), (_l("Audience: unsatisfied"), 10),
 )
 
 
@@ -148,7 +151,15 @@ def _row(commitment: Commitment, words: Wording, today: date) -> list:
         commitment.updated_at.astimezone(rules.SHANGHAI).replace(tzinfo=None, microsecond=0),
         f"{words.site}commitments/{commitment.id}",
         words.yes if rules.extended_late(commitment) else words.no,
+        *_audience(commitment),
     ]
+
+
+def _audience(commitment: Commitment) -> list:
+    found = verdict(commitment.episode_id, commitment.case_id)
+    if found is None:
+        return ["", "", ""]
+    return [found.counts["satisfied"], found.counts["basically_satisfied"], found.counts["unsatisfied"]]
 
 
 def _csv_text(value: object) -> object:

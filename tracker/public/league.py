@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 # header is clicked: more is better for most; for days to verification, met after an extension,
 # overdue and closed as unfulfilled, less is.
 COLUMNS = {"name": "", "total": "-", "verified": "-", "on_time_rate": "-", "met_after_extension": "",
-           "median_days_to_verification": "", "overdue": "", "closed_unfulfilled": "", "satisfaction": "-"}
+           "median_days_to_verification": "", "overdue": "", "closed_unfulfilled": "", "satisfaction": "-",
+           "audience_satisfaction": "-"}
 DEFAULT_SORT = "-total"
 
 

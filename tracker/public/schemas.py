@@ -8,6 +8,7 @@ from ..api import PageQuery
 from ..commitments.present import event_requested_late
 from ..commitments.rules import extended_late, is_due_soon, is_overdue
 from ..commitments.schemas import DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, STATUS_DESCRIPTION, STATUSES
+from ..polls.results import verdict
 
 PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
                   "closed_unfulfilled", "extension_approved")
@@ -69,7 +70,16 @@ class PublicCommitmentOut(Schema):
     progress_percent = fields.Integer(metadata={"description": "the department's last report; 100 once verified"})
     satisfaction = fields.Function(lambda c: c.satisfaction.value if c.satisfaction else None, metadata={
         "type": "string", "nullable": True, "description": "the citizen's answer at the call-back, once verified"})
+    audience_vote = fields.Function(lambda c: _audience_vote(c), metadata={
+        "type": "object", "nullable": True,
+        "description": "the studio audience's verdict on the case in this broadcast (the vote's final tally): "
+                       "`{poll_id, counts, percentages, total, satisfaction, closed_at}`; null without a closed vote"})
     updated_at = fields.AwareDateTime()
+
+
+def _audience_vote(commitment) -> dict | None:  # noqa: ANN001 - a Commitment
+    found = verdict(commitment.episode_id, commitment.case_id)
+    return found.as_dict() if found else None
 
 
 class PublicCommitmentListOut(Schema):
@@ -132,3 +142,6 @@ class DepartmentStatsOut(Schema):
     median_days_to_verification = fields.Float(allow_none=True)
     satisfaction = fields.Float(allow_none=True, metadata={
         "description": "verified with the citizen satisfied or basically satisfied, out of those with an answer"})
+    audience_satisfaction = fields.Float(allow_none=True, metadata={
+        "description": "the studio audience's votes satisfied or basically satisfied, out of every vote, over "
+                       "the verdicts on the cases it leads closed in the period; null without one"})

@@ -16,6 +16,9 @@ Definitions (the same words are under the table on the public pages):
 - overdue: open now and past the deadline.
 - satisfaction_rate: verified with the citizen "satisfied" or "basically satisfied" at the
   call-back, out of the verified ones with a recorded answer; null when there is none.
+- audience_satisfaction: the studio audience's votes "satisfied" or "basically satisfied", out
+  of every vote, over the verdicts (polls/results.py) on the cases the department leads, closed
+  in the period; null when there is none.
 
 Counted in SQL (one GROUP BY department for the counts, one for the days to verification as a
 histogram, so that the median is exact on both databases), and kept in `cache` until the data
@@ -32,6 +35,7 @@ from sqlalchemy import Date, Integer, and_, case, cast, func, select
 from ..commitments import rules
 from ..extensions import db
 from ..models import Commitment, CommitmentStatus, Department, Satisfaction
+from ..polls.results import audience_by_department
 from . import cache
 
 CONTENT = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
@@ -52,6 +56,8 @@ class DepartmentRecord:
     _content: int = 0
     _days: Counter = field(default_factory=Counter)   # days to verification → how many took that long
     department_id: int | None = None
+    _audience_content: int = 0
+    _audience_votes: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -60,6 +66,7 @@ class DepartmentRecord:
             "closed_unfulfilled": self.closed_unfulfilled, "met_after_extension": self.met_after_extension,
             "median_days_to_verification": _median(self._days),
             "satisfaction": _rate(self._content, self._answered),
+            "audience_satisfaction": _rate(self._audience_content, self._audience_votes),
         }
 
 
@@ -99,7 +106,7 @@ def combined(records: list[DepartmentRecord]) -> dict:
     whole = DepartmentRecord("", "")
     for record in records:
         for name in ("total", "verified", "overdue", "closed_unfulfilled", "met_after_extension", "_due", "_on_time",
-                     "_answered", "_content"):
+                     "_answered", "_content", "_audience_content", "_audience_votes"):
             setattr(whole, name, getattr(whole, name) + getattr(record, name))
         whole._days.update(record._days)
     return whole.as_dict()
@@ -138,6 +145,9 @@ def _counted(since: date | None, until: date | None) -> list[DepartmentRecord]:
                  .group_by(Commitment.department_id, days))
     for department_id, length, count in db.session.execute(histogram):
         records[department_id]._days[int(length)] += count
+    for department_id, (content, votes) in audience_by_department(since, until).items():
+        if department_id in records:
+            records[department_id]._audience_content, records[department_id]._audience_votes = content, votes
     return sorted(records.values(), key=lambda r: (-r.total, r.code))
 
 

@@ -26,6 +26,8 @@ def describe(event_id: int) -> str:
         "standby": _("Standby %(item)s", item=label), "done": _("Done %(item)s", item=label),
         "skip": _("Skip %(item)s", item=label), "hold": _("Hold %(item)s", item=label),
         "requeue": _("Back in queue %(item)s", item=label), "move": _("Reorder %(item)s", item=label),
+        "poll_open": _("Vote opened %(item)s", item=label), "poll_close": _("Vote closed %(item)s", item=label),
+        "poll_auto_close": _("Vote closed %(item)s", item=label),
     }
     return phrases.get(action, action)
 

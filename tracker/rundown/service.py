@@ -13,7 +13,7 @@ from ..errors import ConflictError, InvalidError
 from ..extensions import db
 from ..episodes.changes import (Change, EpisodeChange, episode_change, get_episode, go_on_air, leave_air,
                                 refuse)
-from ..models import Case, CaseStatus, ItemState, RundownItem, User
+from ..models import Case, CaseStatus, ItemState, Poll, RundownItem, User
 from .states import target_state
 
 
@@ -121,6 +121,8 @@ def remove_item(episode_id: int, item_id: int, expected: int | None, actor: User
         change.item_id = item.id
         if item.started_at is not None or item.state in (ItemState.ON_AIR, ItemState.STANDBY):
             refuse("Only an item that has not been on air, and is not on standby, can be removed.")
+        if db.session.scalar(select(Poll.id).where(Poll.item_id == item.id).limit(1)) is not None:
+            refuse("The audience has voted on this item; it stays in the running order.")
         if item.case is not None and item.case.status is CaseStatus.SCHEDULED:
             item.case.status = CaseStatus.POOL
         db.session.delete(item)

@@ -1,7 +1,8 @@
 """Undo: revert the episode's last on-air action, of any kind, as a new version in the log.
 
 What undo reverts: running-order moves (take, take-next, standby, done, skip, hold, requeue,
-move), straps put on or taken off program, clear screen and resume. It restores the parts of
+move), straps put on or taken off program, clear screen and resume, a vote opened or closed
+(by hand or by its timer). It restores the parts of
 what the episode showed that the action changed (the running order, the strap on program, the
 strap on preview, the screen) to what they were before it. It looks past what is data rather
 than an on-air action — commitments recorded or corrected, a strap cued to preview, an
@@ -21,9 +22,11 @@ from ..episodes.changes import (PARTS, Change, EpisodeChange, episode_change, go
                                 take_out_strap)
 from ..extensions import db
 from ..models import Episode, ItemState, RundownEvent, User
+from ..polls import service as polls
 
 MOVES = {"take", "take_next", "standby", "done", "skip", "hold", "requeue", "move"}
-UNDOABLE = MOVES | {"graphic", "graphic_take", "graphic_out", "screen_clear", "screen_resume"}
+POLL_ACTIONS = {"poll_open", "poll_close", "poll_auto_close"}
+UNDOABLE = MOVES | POLL_ACTIONS | {"graphic", "graphic_take", "graphic_out", "screen_clear", "screen_resume"}
 # Undo stops at these: what came before them cannot be restored safely.
 BARRIERS = {"add", "remove", "commitment_withdraw", "end"}
 SLOTS = (ItemState.ON_AIR, ItemState.STANDBY)
@@ -64,6 +67,8 @@ def undo_last(episode_id: int, expected: int | None, actor: User | None) -> Chan
             change.episode.preview_id = preview["id"] if preview else None
         if "screen" in touched:
             change.episode.screen_cleared = before["screen"]["cleared"]
+        if "poll" in touched:
+            polls.restore(change, before["poll"], after.get("poll"))
         change.item_id, change.reverts = target.item_id, target.id
         change.undone = {"event_id": target.id, "action": target.action, "item_id": target.item_id}
     return change.result

@@ -6,7 +6,7 @@ password, deactivation, a new role or department) ends every session of the acco
 the database so that every worker sees them.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 23:50:00
 
 """
@@ -18,7 +18,7 @@ import tracker.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ function selected(store) {
 }
 
 /** `handlers`: clearScreen(), focusCommitment(), focusSearch(), take(), takeNext(),
- *  cueStrap(), takeStrap(), strapOut(), editPlanned(id). */
+ *  cueStrap(), takeStrap(), strapOut(), editPlanned(id), toggleVote(). */
 export function enableShortcuts(store, api, notify, handlers) {
   const needSelection = () => {
     const item = selected(store);
@@ -55,6 +55,7 @@ export function enableShortcuts(store, api, notify, handlers) {
     escape: () => handlers.clearScreen(),
     c: () => handlers.focusCommitment(),
     "/": () => handlers.focusSearch(),
+    v: () => handlers.toggleVote(),
   };
 
   document.addEventListener("keydown", (event) => {

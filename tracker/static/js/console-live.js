@@ -48,6 +48,8 @@ export function connect(episodeId, { onState, onPresence, onStatus }) {
     /** The server's time in epoch ms: the clocks on air must not depend on this machine's clock. */
     now: () => clock.now(),
     resync: () => control.resync(),
+    /** Any other event on /control (`tally`: the open poll's live counts). */
+    on: (event, handler) => control.on(event, handler),
     /** Ask one display to reload; resolves true when the server reached it. */
     reloadDisplay: (key) => ask("reload_display", { key }),
     /** Drop a display that is gone from the list; resolves true when it was dropped. */

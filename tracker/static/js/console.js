@@ -15,6 +15,7 @@ import { createRundownView } from "./console-rundown.js";
 import { createCaseSearch } from "./console-search.js";
 import { createStageView, createTakes } from "./console-stage.js";
 import { Store } from "./console-store.js";
+import { createVoteView } from "./console-vote.js";
 import { createTiming } from "./console-timing.js";
 import { setMessages } from "./console-util.js";
 
@@ -44,6 +45,8 @@ const commitment = createCommitmentForm(store, api, notify, serverNow, focusTabl
 createCorrections(store, api, notify);
 const search = createCaseSearch(store, api, notify, focusTable);
 const displays = createDisplaysView(store, live, notify, serverNow);
+const vote = createVoteView(store, notify, store.episodeId);
+live.on("tally", (tally) => vote.tally(tally));
 
 enableShortcuts(store, api, notify, {
   clearScreen: stage.clearScreen,
@@ -55,11 +58,13 @@ enableShortcuts(store, api, notify, {
   takeStrap: strap.take,
   strapOut: strap.out,
   editPlanned: timing.edit,
+  toggleVote: vote.openOrClose,
 });
 startClocks(store, serverNow, (now) => {
   displays.tick(now);
   timing.tick(now);
   strap.tick(now);
+  vote.tick(now);
 });
 expectConnection();
 

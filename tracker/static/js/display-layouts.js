@@ -217,13 +217,3 @@ export class Roll {
     this.turnTo((this.page + 1) % this.pages.length, true);
   }
 }
-
-/** layout=poll until polls exist: nothing but the neutral frame. */
-export class Neutral {
-  constructor(root) {
-    this.root = root;
-  }
-
-  render() {}
-  tick() {}
-}

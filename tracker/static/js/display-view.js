@@ -68,6 +68,15 @@ function frameOf(state, preview) {
   return preview && cued ? null : "start";
 }
 
+/** The vote (state.poll) with the case it judges: in full (public text) while that case is on
+ *  air or on standby, else the poll's own brief of it. */
+function pollOf(state) {
+  const poll = state.poll;
+  if (!poll) return null;
+  const item = [state.on_air, state.standby].find((entry) => entry && entry.item_id === poll.item_id);
+  return { ...poll, case: item ? item.case : poll.case || null };
+}
+
 /** The display's view of `state`: everything the layouts need, already chosen and ordered. */
 export function viewOf(state, { preview = false } = {}) {
   const frame = frameOf(state, preview);
@@ -95,5 +104,6 @@ export function viewOf(state, { preview = false } = {}) {
     featuredCommitments: forFeatured,
     followup: featured && featured.kind === "followup" ? featured.followup || null : null,
     strap: blank ? null : (preview ? previewStrap(state) : programStrap(state)),
+    poll: blank ? null : pollOf(state),
   };
 }

@@ -7,12 +7,13 @@ import { connectLive } from "./live-client.js";
 import { viewOf } from "./display-view.js";
 import { clockFormat, duration, episodeNumber } from "./display-format.js";
 import { fitText, fitsOf, setText, show } from "./display-dom.js";
-import { Board, LowerThird, Neutral, Roll } from "./display-layouts.js";
+import { Board, LowerThird, Roll } from "./display-layouts.js";
+import { Poll } from "./display-poll.js";
 import { Timer } from "./display-timer.js";
 
 const STAGE = { width: 1920, height: 1080 };
 const TICK_MS = 250;
-const LAYOUTS = { board: Board, "lower-third": LowerThird, commitments: Roll, poll: Neutral, timer: Timer };
+const LAYOUTS = { board: Board, "lower-third": LowerThird, commitments: Roll, poll: Poll, timer: Timer };
 
 const body = document.body;
 const root = document.documentElement;
@@ -139,6 +140,8 @@ const live = connectLive({
   },
 });
 live.on("reload", () => window.location.reload());
+// A poll's live counts between state versions (layout=poll; other layouts show no tally).
+live.on("tally", (tally) => layout.tally?.(tally));
 
 function tick() {
   const now = live.now();
