@@ -175,7 +175,7 @@ def test_the_league_table_page_and_the_api_show_the_same_figures(client, make, d
     rows = client.get("/api/v1/public/stats").get_json()
     assert rows == [{"code": "ZJJ", "name": "市住建局", "total": 3, "verified": 2, "on_time_rate": 0.3333,
                      "met_after_extension": 1, "overdue": 0, "closed_unfulfilled": 1,
-                     "median_days_to_verification": 0, "satisfaction": 1.0}]
+                     "median_days_to_verification": 0, "satisfaction": 1.0, "audience_satisfaction": None}]
     page = client.get("/league").text
     shown = table_figures(page)["ZJJ"]
     assert shown["on_time_rate"] == "33%"
