@@ -399,3 +399,28 @@ def test_an_item_voted_on_stays_in_the_running_order(show):
     refused = producer.post(f"/api/v1/episodes/{episode_id}/rundown/{second}/remove", json={})
     assert refused.status_code == 409
     assert db.session.get(Poll, poll["id"], populate_existing=True) is not None
+
+
+@pytest.mark.both_databases
+def test_a_ballot_racing_the_close_is_either_counted_or_refused(show, app):
+    """No ballot is acknowledged and then left out of the final tally."""
+    import threading
+    producer, episode_id, _items = show
+    poll = open_poll(producer, episode_id).get_json()
+    acknowledged, lock = [], threading.Lock()
+
+    def voter():
+        for _ in range(12):
+            if vote(phone(app), poll["id"], "satisfied").status_code == 202:
+                with lock:
+                    acknowledged.append(1)
+
+    voters = [threading.Thread(target=voter) for _ in range(4)]
+    for thread in voters:
+        thread.start()
+    time.sleep(0.1)
+    assert producer.post(f"/api/v1/polls/{poll['id']}/close", json={}).status_code == 200
+    for thread in voters:
+        thread.join()
+    final = db.session.get(Poll, poll["id"], populate_existing=True).final_counts
+    assert final["satisfied"] == len(acknowledged) == service.counts(poll["id"])["satisfied"]

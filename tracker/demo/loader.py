@@ -33,6 +33,7 @@ from .departments import ACCOUNTS, DEPARTMENTS, DemoAccount
 from .episodes import EPISODES
 from .letters import ensure_letters
 from .live import ensure_followup_block, ensure_live_data
+from .polls import ensure_verdicts
 from .pool import POOL_CASES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,6 +60,7 @@ def load_demo(now: datetime | None = None) -> dict:
         _ensure_cases(_case_plan(episodes, now), units, users["producer"], created)
         db.session.flush()
         ensure_live_data(episodes, users["producer"], users["supervisor"])
+        ensure_verdicts(episodes)
         ensure_letters(episodes, users["supervisor"])
         ensure_followup_block(episodes, users["producer"])
         db.session.commit()
