@@ -90,6 +90,8 @@ def from_environment(instance_path: Path) -> dict:
         "POLL_CODE_MODE": os.environ.get("TRACKER_POLL_CODE_MODE", "off"),
         "POLL_BALLOT_LIMIT": os.environ.get("TRACKER_POLL_BALLOT_LIMIT", "120 per minute"),
         "POLL_SEAT_CODES": int(os.environ.get("TRACKER_POLL_SEAT_CODES", "300")),
+        # Work orders in one imported file (page and CLI); a larger file is refused while it is read.
+        "IMPORT_MAX_ROWS": int(os.environ.get("TRACKER_IMPORT_MAX_ROWS", "50000")),
     }
 
 

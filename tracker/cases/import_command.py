@@ -6,9 +6,14 @@ The first line of the output stays in English words, because other programs read
 fixes them, the two counts after them added later. Then each rejected row as
 `line N: reason` (only rejected rows have this form), each held row as
 `line N (held): …` and each warning as `line N (warning): …`.
+
+Progress goes to stderr, never into that output: a line that redraws itself on a terminal, and
+otherwise a line every PROGRESS_LINE_EVERY rows (so a small file prints none). A file with more
+rows than IMPORT_MAX_ROWS is refused (exit code 1) as soon as the reader passes the limit.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -19,6 +24,51 @@ from flask_babel import gettext as _
 
 from ..errors import AppError
 from . import importer
+from .import_files import RowLimit
+
+PROGRESS_LINE_EVERY = 10_000
+
+
+class ProgressOnStderr:
+    """`reading: N rows`, `checking: N/M rows`, `importing: N/M rows` on stderr."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.phase, self.last = "", 0
+
+    def start(self, phase: str) -> None:
+        self.end()
+        self.phase, self.last = phase, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        text = f"{self.phase}: {done}/{total} rows" if total else f"{self.phase}: {done} rows"
+        if self.tty:
+            click.echo(f"\r{text}", nl=False, err=True)
+            self.last = done
+        elif done // PROGRESS_LINE_EVERY > self.last // PROGRESS_LINE_EVERY:
+            click.echo(text, err=True)
+            self.last = done
+
+    def end(self) -> None:
+        if self.tty and self.phase:
+            click.echo("", err=True)
+        self.phase = ""
+
+
+def run(data: bytes, *, dry_run: bool, options: importer.ImportOptions, max_rows: int) -> importer.ImportPlan:
+    """The import of `tracker import-cases`, in this process, reporting its progress on stderr."""
+    progress = ProgressOnStderr()
+    try:
+        progress.start("reading")
+        export = importer.read_export(data, RowLimit(max_rows, on_rows=lambda count: progress(count, 0)))
+        progress.start("checking")
+        plan = importer.plan_import(export, options=options, progress=progress)
+        if not dry_run:
+            progress.start("importing")
+            importer.apply_import(plan, progress=progress)
+        return plan
+    finally:
+        progress.end()
 
 
 def summary_line(plan: importer.ImportPlan) -> str:
@@ -59,7 +109,8 @@ def import_cases_command(file: Path, dry_run: bool, confirm_aired: bool, replace
     # There is no visitor to choose a language for: the reasons speak the default one.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         try:
-            plan = importer.import_cases(file.read_bytes(), dry_run=dry_run, options=options)
+            plan = run(file.read_bytes(), dry_run=dry_run, options=options,
+                       max_rows=current_app.config["IMPORT_MAX_ROWS"])
         except AppError as error:
             raise click.ClickException(f"{file}: {error.message} Nothing was imported.") from error
         for line in report_lines(plan):

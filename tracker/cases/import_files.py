@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -30,6 +32,9 @@ PDF_MAGIC = b"%PDF-"
 # Text that is a document of another kind, whatever its name: a web page or XML (some hotline
 # systems save an HTML table as .xls), JSON, RTF. A CSV export starts with a title or a header.
 MARKUP_START = re.compile(r"\s*(?:<|\{\\rtf|[{\[]\s*[\"{\[])")
+# A long read lets the other clients of the worker (gevent: one thread) take their turn this often.
+YIELD_EVERY = 500
+HEADER_ROWS = 1
 
 
 class ImportFileError(AppError):
@@ -60,8 +65,28 @@ class Table:
     sheet: str = ""              # XLSX only: the first sheet's name
 
 
-def read_table(data: bytes) -> Table:
-    """The rows of a CSV or XLSX export; `ImportFileError` if it is neither."""
+class RowLimit:
+    """Counts the rows as they are read: refuses a file past `max_rows`, reports progress, yields.
+
+    The limit is checked while the file streams in, so a 2M-row file is refused after reading
+    `max_rows` of them, not after holding all of them in memory.
+    """
+
+    def __init__(self, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None) -> None:
+        self.max_rows, self.on_rows, self.count = max_rows, on_rows, 0
+
+    def add(self) -> None:
+        self.count += 1
+        if self.max_rows is not None and self.count > self.max_rows + HEADER_ROWS:
+            raise ImportFileError(_("The file has more than %(limit)s rows. Split it into files of at most "
+                                    "%(limit)s rows and import them one after another.", limit=self.max_rows))
+        if self.count % YIELD_EVERY == 0:
+            if self.on_rows:
+                self.on_rows(self.count)
+            time.sleep(0)  # under gevent (patched), a turn for the other greenlets
+
+
+def _check_start(data: bytes) -> None:
     if not data.strip():
         raise ImportFileError(_("The file is empty."))
     if data.startswith(PDF_MAGIC):
@@ -70,13 +95,28 @@ def read_table(data: bytes) -> Table:
     if data.startswith(OLE2_MAGIC):
         raise ImportFileError(_("This is an old Excel workbook (.xls) or a password-protected one. "
                                 "Save it as .xlsx without a password, or as CSV, and try again."))
-    table = _read_xlsx(data) if data.startswith(ZIP_MAGIC) else _read_csv(data)
+
+
+def check_kind(data: bytes) -> None:
+    """Quick checks of what the file is, before it is stored: `ImportFileError` if plainly no export."""
+    _check_start(data)
+    if data.startswith(ZIP_MAGIC):
+        _check_workbook(data)
+    else:
+        _check_text(_decode(data)[0])
+
+
+def read_table(data: bytes, limit: RowLimit | None = None) -> Table:
+    """The rows of a CSV or XLSX export; `ImportFileError` if it is neither, or past the row limit."""
+    limit = limit or RowLimit()
+    _check_start(data)
+    table = _read_xlsx(data, limit) if data.startswith(ZIP_MAGIC) else _read_csv(data, limit)
     if not table.rows:
         raise ImportFileError(_("The file has no rows."))
     return table
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _check_workbook(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             is_workbook = "xl/workbook.xml" in archive.namelist()
@@ -84,6 +124,10 @@ def _read_xlsx(data: bytes) -> Table:
         is_workbook = False
     if not is_workbook:
         raise ImportFileError(_("This file is neither a CSV file nor an Excel workbook (.xlsx)."))
+
+
+def _read_xlsx(data: bytes, limit: RowLimit) -> Table:
+    _check_workbook(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error on a damaged workbook
@@ -97,7 +141,10 @@ def _read_xlsx(data: bytes) -> Table:
             cells = tuple(_cell_text(value) for value in values)
             if any(cells):
                 rows.append(Row(line, cells))
+                limit.add()
         return Table(rows=rows, kind="xlsx", sheet=sheet.title)
+    except ImportFileError:
+        raise
     except Exception as error:  # a damaged sheet fails only once it is read
         raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from error
     finally:
@@ -152,12 +199,16 @@ def _csv_cell(text: str) -> str:
     return text
 
 
-def _read_csv(data: bytes) -> Table:
-    text, encoding = _decode(data)
+def _check_text(text: str) -> None:
     if MARKUP_START.match(text.removeprefix("\ufeff")):
         raise ImportFileError(_("This file is a web page, XML or JSON document, not a CSV export, whatever its name "
                                 "says. Open it in Excel and save it as .xlsx or CSV, or export CSV from the hotline "
                                 "system."))
+
+
+def _read_csv(data: bytes, limit: RowLimit) -> Table:
+    text, encoding = _decode(data)
+    _check_text(text)
     delimiter = _delimiter(text)
     rows = []
     try:
@@ -166,6 +217,7 @@ def _read_csv(data: bytes) -> Table:
             cells = tuple(_csv_cell(cell) for cell in record)
             if any(cells):
                 rows.append(Row(line, cells))
+                limit.add()
     except csv.Error as error:
         raise ImportFileError(_("The CSV file could not be read: %(error)s", error=str(error))) from error
     return Table(rows=rows, kind="csv", encoding="gb18030" if encoding == "gb18030" else "utf-8",

@@ -69,6 +69,17 @@ def load(token: str, user: User) -> Upload:
         raise gone from error
 
 
+def read_stored(token: str) -> bytes:
+    """The file stored under this token, whoever uploaded it (the import job checked that)."""
+    gone = NotFoundError(_("This upload is no longer available. Please upload the file again."))
+    if not TOKEN_PATTERN.match(token or ""):
+        raise gone
+    try:
+        return (_folder() / token).read_bytes()
+    except FileNotFoundError as error:  # swept after a day
+        raise gone from error
+
+
 def discard(token: str) -> None:
     if TOKEN_PATTERN.match(token):
         folder = _folder()

@@ -1,25 +1,31 @@
-"""The import page: upload a 12345 export, check the mapping and the dry run, then import.
+"""The import page: upload a 12345 export; a job checks it in the background; preview; import.
 
-Thin: the file is read, planned and applied by `importer`, the same code as
-`tracker import-cases`.
+Thin: the file is stored and the job started by `import_jobs`, which reads, plans and applies
+it with `importer`, the code of `tracker import-cases`. Nothing here reads the file's rows:
+the pages render what the job stored, so no request waits for a large file.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from ..errors import AppError
+from ..models import ImportJob, ImportState
 from ..permissions import allow
-from . import import_changes, import_uploads, importer
-from .import_files import ImportFileError, Table
+from . import import_changes, import_jobs
+from .import_files import check_kind
 from .import_forms import MappingFormBase, UploadForm, column_label, mapping_form
 from .import_mapping import FIELDS
 
 bp = Blueprint("cases_import", __name__, url_prefix="/cases")
 
-PREVIEW_ROWS = 1000  # accepted rows listed in the preview; rejected and held rows are always listed
+STATE_LABELS = {ImportState.QUEUED: _l("Waiting"), ImportState.PREVIEWING: _l("Checking the file"),
+                ImportState.PREVIEWED: _l("Waiting for your check"), ImportState.IMPORTING: _l("Importing"),
+                ImportState.DONE: _l("Imported"), ImportState.FAILED: _l("Failed")}
 
 
 class TooLargeError(AppError):
@@ -43,73 +49,67 @@ def upload():
         return _upload_page(form, status=422 if form.errors else 200)
     try:
         data = _read_limited(form.file.data)
-        export = importer.read_export(data)
+        check_kind(data)
     except AppError as error:
         return _upload_page(form, problem=error.message, status=error.status)
-    stored = import_uploads.store(data, current_user, form.file.data.filename or "")
-    mapping = mapping_form(export.columns, token=stored.token, mapping=export.auto_mapping)
-    return _preview_page(stored, export, mapping)
+    job = import_jobs.create(data, form.file.data.filename or "", current_user, str(get_locale()))
+    return redirect(url_for(".job", job_id=job.id), code=303)
 
 
-@bp.route("/import/preview", methods=["POST"])
+@bp.route("/import/jobs/<int:job_id>", methods=["GET", "POST"])
 @allow("producer")
-def preview():
-    """Preview again with the posted mapping, or (action=apply) import with it."""
-    upload = import_uploads.load(request.form.get("token", ""), current_user)
-    export = importer.read_export(upload.data)
-    form = mapping_form(export.columns)
+def job(job_id: int):
+    """The job as far as it has come: progress, the preview (POST: preview again or import), the result."""
+    found = import_jobs.get_for(job_id, current_user)
+    if request.method == "POST":
+        return _choose(found)
+    if found.state is ImportState.PREVIEWED:
+        return _preview_page(found, _stored_mapping_form(found))
+    if found.state is ImportState.DONE:
+        return render_template("cases/import_done.html", job=found, result=found.result,
+                               counts=found.result["counts"], change_label=import_changes.label)
+    if found.state is ImportState.FAILED:
+        return _upload_page(UploadForm(), problem=found.problem, failed=found)
+    return render_template("cases/import_job.html", job=found, status=import_jobs.status(found))
+
+
+@bp.route("/import/jobs/<int:job_id>/status")
+@allow("producer")
+def job_status(job_id: int):
+    """How far the job is, for the progress bar: {id, state, processed, total, problem}."""
+    return import_jobs.status(import_jobs.get_for(job_id, current_user))
+
+
+def _choose(found: ImportJob):
+    if found.state is not ImportState.PREVIEWED:
+        return redirect(url_for(".job", job_id=found.id), code=303)  # a second click: the job is under way
+    form = mapping_form(found.preview["columns"])
     if not form.validate():
-        return _preview_page(upload, export, form, status=422)
-    if request.form.get("action") != "apply":
-        return _preview_page(upload, export, form)
-    try:
-        plan = importer.plan_import(export, form.mapping(), form.options())
-    except ImportFileError:
-        return _preview_page(upload, export, form, status=422)
-    importer.apply_import(plan, current_user)
-    import_uploads.discard(upload.token)
-    return render_template("cases/import_done.html", plan=plan, filename=upload.filename,
-                           counts=_counts(plan), change_label=import_changes.label,
-                           display_value=import_changes.display_value)
+        return _preview_page(found, form, status=422)
+    if request.form.get("action") == "apply":
+        import_jobs.request_import(found, form.mapping(), form.options())
+    else:
+        import_jobs.request_preview(found, form.mapping(), form.options())
+    return redirect(url_for(".job", job_id=found.id), code=303)
 
 
-def _upload_page(form: UploadForm, *, problem: str | None = None, status: int = 200):
-    return render_template("cases/import.html", form=form, problem=problem, fields=FIELDS,
+def _stored_mapping_form(found: ImportJob) -> MappingFormBase:
+    options = found.options
+    form = mapping_form(found.preview["columns"], token=found.upload_token, mapping=found.preview["mapping"])
+    form.confirm_aired.data = bool(options.get("confirm_aired"))
+    form.replace_public_text.data = bool(options.get("replace_public_text"))
+    return form
+
+
+def _upload_page(form: UploadForm, *, problem: str | None = None, status: int = 200, failed: ImportJob | None = None):
+    return render_template("cases/import.html", form=form, problem=problem, fields=FIELDS, failed=failed,
+                           jobs=import_jobs.recent(current_user), job_state_label=STATE_LABELS.get, max_rows=current_app.config["IMPORT_MAX_ROWS"],
                            max_mb=round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)), status
 
 
-def _preview_page(upload: import_uploads.Upload, export: importer.Export, form: MappingFormBase, *,
-                  status: int = 200):
-    plan, problem = None, None
-    if not form.errors:
-        try:
-            plan = importer.plan_import(export, form.mapping(), form.options())
-        except ImportFileError as error:
-            problem, status = error.message, 422
-    return render_template("cases/import_preview.html", upload=upload, export=export, form=form, plan=plan,
-                           problem=problem, file_format=_file_format(export.table), column_label=column_label,
-                           counts=_counts(plan) if plan else None, rows=_rows_to_show(plan) if plan else [],
-                           preview_rows=PREVIEW_ROWS, change_label=import_changes.label,
-                           display_value=import_changes.display_value), status
-
-
-def _file_format(table: Table) -> str:
-    if table.kind == "xlsx":
-        return _("Excel workbook, sheet “%(sheet)s”", sheet=table.sheet)
-    separators = {",": _("commas"), "\t": _("tabs"), ";": _("semicolons")}
-    return _("CSV in %(encoding)s, separated by %(separator)s",
-             encoding="GBK" if table.encoding == "gb18030" else "UTF-8", separator=separators[table.delimiter])
-
-
-def _counts(plan: importer.ImportPlan) -> dict[str, int]:
-    return {action: plan.count(action) for action in importer.ACTIONS}
-
-
-def _rows_to_show(plan: importer.ImportPlan) -> list[importer.RowOutcome]:
-    shown, accepted = [], 0
-    for row in plan.rows:
-        always = row.action in (importer.REJECT, importer.HELD)
-        if always or accepted < PREVIEW_ROWS:
-            shown.append(row)
-            accepted += not always
-    return shown
+def _preview_page(found: ImportJob, form: MappingFormBase, *, status: int = 200):
+    preview = found.preview
+    return render_template("cases/import_preview.html", job=found, preview=preview, form=form,
+                           problem=preview["problem"], column_label=column_label, counts=preview["counts"],
+                           rows=preview["rows"], preview_rows=import_jobs.PREVIEW_ROWS,
+                           change_label=import_changes.label), status

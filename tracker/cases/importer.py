@@ -10,7 +10,8 @@ confirms it (`import_changes` says what changes and how the public text is prote
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,7 +23,7 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..models import Case, CaseSource, Department, User, utcnow
 from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
-from .import_files import ImportFileError, Row, Table, read_table
+from .import_files import YIELD_EVERY, ImportFileError, Row, RowLimit, Table, read_table
 from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
                              source_of)
 from .labels import source_label
@@ -38,6 +39,8 @@ EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=UTC)  # before it, a 受理时�
 # A CSV export has its delimiters on every record; a text file with the header names on top
 # has mostly lines without any.
 MOST = 0.5
+# Told how many of how many rows are done, every YIELD_EVERY rows of a long loop.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,12 @@ class Export:
         return [row for row in self.table.rows if row.line > self.header.line]
 
 
-def read_export(data: bytes) -> Export:
-    """The file's rows and header; `ImportFileError` when it is not a CSV or XLSX export."""
-    table = read_table(data)
+def read_export(data: bytes, limit: RowLimit | None = None) -> Export:
+    """The file's rows and header; `ImportFileError` when it is not a CSV or XLSX export.
+
+    `limit` refuses a file with too many rows while it is read, and reports the rows read.
+    """
+    table = read_table(data, limit)
     candidates = [(row, auto_mapping(row.cells)) for row in table.rows[:HEADER_SEARCH_ROWS]]
     header, mapping = max(candidates, key=lambda pair: sum(i is not None for i in pair[1].values()))
     export = Export(table=table, header=header, auto_mapping=mapping)
@@ -219,8 +225,21 @@ def _read_received_at(row: RowOutcome) -> None:
     row.received_at = moment
 
 
+def _steps(items: list, progress: Progress | None) -> Iterable:
+    """The items, and every YIELD_EVERY of them a progress report and a turn for the other greenlets."""
+    total = len(items)
+    for done, item in enumerate(items):
+        if done and done % YIELD_EVERY == 0:
+            if progress:
+                progress(done, total)
+            time.sleep(0)  # patched by gevent: /api/v1/health and the displays are served meanwhile
+        yield item
+    if progress:
+        progress(total, total)
+
+
 def plan_import(export: Export, mapping: dict[str, int | None] | None = None,
-                options: ImportOptions | None = None) -> ImportPlan:
+                options: ImportOptions | None = None, progress: Progress | None = None) -> ImportPlan:
     """The dry run: what each row would do. Changes nothing.
 
     `ImportFileError` when a required field has no column.
@@ -232,7 +251,7 @@ def plan_import(export: Export, mapping: dict[str, int | None] | None = None,
                                 columns="、".join(f.headers[0] for f in missing)))
     plan = ImportPlan(export=export, mapping=mapping, options=options or ImportOptions())
     directory, seen = DepartmentDirectory(), {}
-    plan.rows = [_check_row(row, plan, directory, seen) for row in export.data_rows]
+    plan.rows = [_check_row(row, plan, directory, seen) for row in _steps(export.data_rows, progress)]
     _decide(plan)
     return plan
 
@@ -242,7 +261,7 @@ def _decide(plan: ImportPlan) -> dict[str, Case]:
     accepted = [row for row in plan.rows if not row.reasons]
     cases = _cases_by_work_order(row.work_order_no for row in accepted)
     aired = aired_case_ids(case.id for case in cases.values())
-    for row in plan.rows:
+    for row in _steps(plan.rows, None):
         case = cases.get(row.work_order_no)
         if row.reasons:
             row.action = REJECT
@@ -274,16 +293,18 @@ def _cases_by_work_order(numbers: Iterable[str]) -> dict[str, Case]:
     return found
 
 
-def apply_import(plan: ImportPlan, user: User | None = None) -> ImportPlan:
+def apply_import(plan: ImportPlan, user: User | None = None, progress: Progress | None = None,
+                 before_commit: Callable[[ImportPlan], None] | None = None) -> ImportPlan:
     """Create and update the cases of the plan's valid rows, all in one transaction.
 
     The plan's actions are decided again against the case pool as it is now (a case may have
     gone on air since the preview). A clash with a concurrent writer rolls everything back
-    (`ConflictError`).
+    (`ConflictError`). `before_commit` writes what goes with the import in the same transaction
+    (an import job's result).
     """
     try:
         cases = _decide(plan)
-        for row in plan.rows:
+        for row in _steps(plan.rows, progress):
             if row.action == CREATE:
                 case = Case(work_order_no=row.work_order_no, created_by_id=user.id if user else None)
                 fill(case, row, None)
@@ -293,6 +314,8 @@ def apply_import(plan: ImportPlan, user: User | None = None) -> ImportPlan:
                 case = cases[row.work_order_no]
                 fill(case, row, _rule(row, plan.options))
                 case.updated_at = utcnow()  # also when only the departments change
+        if before_commit:
+            before_commit(plan)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

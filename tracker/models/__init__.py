@@ -6,6 +6,7 @@ from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentSta
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
+from .imports import ImportJob, ImportState
 from .login_throttles import LoginThrottle
 from .polls import Ballot, Choice, CodeMode, Poll
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem
@@ -14,6 +15,7 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "Ballot", "Choice", "CodeMode", "Poll",
+    "ImportJob", "ImportState",
     "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
     "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "LoginThrottle", "OutgoingMail", "ReminderDigest", "ReminderItem",
