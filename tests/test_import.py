@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from tracker.cases import importer
+from tracker.cases import import_jobs, importer
 from tracker.extensions import db
 from tracker.models import Case, CaseSource, CaseStatus
 
@@ -350,8 +350,22 @@ def test_valid_rows_go_in_together_or_not_at_all(bureaus, run_import, monkeypatc
 
 # ---------- the upload page ----------
 
-def _token(html):
-    return re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+def _job_id(html):
+    return re.search(r'action="/cases/import/jobs/(\d+)"', html).group(1)
+
+
+def _settled(client, response):
+    """After an upload or a choice (303 to the job page): the job page once the job has stopped running."""
+    if response.status_code != 303:
+        return response
+    location = response.headers["Location"]
+    import_jobs.wait(int(location.rsplit("/", 1)[1]))
+    return client.get(location)
+
+
+def _choose(client, csrf, job_id, action, **fields):
+    return _settled(client, client.post(f"/cases/import/jobs/{job_id}",
+                                        data={"csrf_token": csrf, "action": action, **fields}))
 
 
 def _mapping(**changes):
@@ -363,8 +377,9 @@ def _mapping(**changes):
 
 
 def _upload(client, csrf, data, filename="12345导出.csv"):
-    return client.post("/cases/import", data={"csrf_token": csrf, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    """Upload a file; answers the refusal, or the job page once the preview is ready."""
+    return _settled(client, client.post("/cases/import", data={"csrf_token": csrf, "file": (io.BytesIO(data), filename)},
+                                        content_type="multipart/form-data"))
 
 
 def _imports_folder(app):
@@ -380,31 +395,30 @@ def test_a_producer_uploads_previews_remaps_a_column_and_imports(app, api, make,
 
     preview = _upload(client, csrf, data)
     html = preview.get_data(as_text=True)
-    assert preview.status_code == 422  # 事项名称 is not a name we know: the title has no column yet
-    # (">A1<": a bare "A1" can occur by chance inside the random CSRF or upload token)
+    assert preview.status_code == 200
+    assert "data-job-problem" in html  # 事项名称 is not a name we know: the title has no column yet
+    # (">A1<": a bare "A1" can occur by chance inside the random CSRF token)
     assert "事项名称" in html and "标题" in html and ">A1<" not in html
-    token = _token(html)
+    job_id = _job_id(html)
 
-    remapped = client.post("/cases/import/preview", data={"csrf_token": csrf, "token": token, "action": "preview",
-                                                          **_mapping()})
+    remapped = _choose(client, csrf, job_id, "preview", **_mapping())
     html = remapped.get_data(as_text=True)
     assert remapped.status_code == 200
     assert "学校门口停车难" in html and "市火星局" in html
     assert "&lt;b&gt;电动车充电棚&lt;/b&gt;" in html and "<b>电动车充电棚" not in html
     assert count_cases() == 0  # the preview is a dry run
 
-    done = client.post("/cases/import/preview", data={"csrf_token": csrf, "token": token, "action": "apply",
-                                                      **_mapping()})
+    done = _choose(client, csrf, job_id, "apply", **_mapping())
     html = done.get_data(as_text=True)
     assert done.status_code == 200
     assert "/cases" in html and "市火星局" in html
     assert {case.work_order_no for case in db.session.scalars(select(Case))} == {"A1", "A3"}
     assert case_by_work_order("A1").title == "学校门口停车难"
     assert case_by_work_order("A1").created_by_id is not None
-    assert not (_imports_folder(app) / token).exists()
-    again = client.post("/cases/import/preview", data={"csrf_token": csrf, "token": token, "action": "apply",
-                                                       **_mapping()})
-    assert again.status_code == 404 and count_cases() == 2
+    assert not any(_imports_folder(app).iterdir())  # the upload is deleted once imported
+    assert client.get(f"/cases/import/jobs/{job_id}").get_data(as_text=True) == html  # the result stays
+    again = client.post(f"/cases/import/jobs/{job_id}", data={"csrf_token": csrf, "action": "apply", **_mapping()})
+    assert again.status_code == 303 and count_cases() == 2  # a second click imports nothing
 
 
 def test_the_preview_pre_fills_the_automatic_mapping_and_marks_updates(app, api, make, bureaus):
@@ -416,9 +430,9 @@ def test_the_preview_pre_fills_the_automatic_mapping_and_marks_updates(app, api,
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert re.search(r'<option selected value="1">B · 标题</option>', html)
-    stored = _imports_folder(app) / _token(html)
-    assert stored.is_file()
-    assert not str(stored).startswith(str(Path(app.static_folder)))
+    stored = list(_imports_folder(app).iterdir())
+    assert len(stored) == 2 and all(path.is_file() for path in stored)  # the file and its note
+    assert not str(stored[0]).startswith(str(Path(app.static_folder)))
     assert html.count("badge-pool") == 1 and html.count("badge-ok") == 1  # will update, will create
     assert count_cases() == 1
 
@@ -451,26 +465,28 @@ def test_an_upload_without_a_file_asks_for_one(app, api, make):
     assert response.status_code == 422
 
 
-def test_only_the_uploader_may_use_the_upload(app, api, make, bureaus):
+def test_only_the_uploader_may_see_or_use_the_import(app, api, make, bureaus):
     owner, csrf = api.session_login(make.user("producer"))
-    token = _token(_upload(owner, csrf, csv_bytes([order()])).get_data(as_text=True))
+    job_id = _job_id(_upload(owner, csrf, csv_bytes([order()])).get_data(as_text=True))
     other, other_csrf = api.session_login(make.user("producer"))
 
-    response = other.post("/cases/import/preview", data={"csrf_token": other_csrf, "token": token, "action": "apply",
-                                                         **_mapping()})
+    response = other.post(f"/cases/import/jobs/{job_id}", data={"csrf_token": other_csrf, "action": "apply",
+                                                               **_mapping()})
 
     assert response.status_code == 403
+    assert other.get(f"/cases/import/jobs/{job_id}").status_code == 403
+    assert other.get(f"/cases/import/jobs/{job_id}/status").status_code == 403
+    assert "data-import-jobs" not in other.get("/cases/import").get_data(as_text=True)
     assert count_cases() == 0
-    assert (_imports_folder(app) / token).is_file()
+    assert len(list(_imports_folder(app).iterdir())) == 2
 
 
-@pytest.mark.parametrize("token", ["../secret_key", "x" * 32, ""])
-def test_an_unknown_or_malformed_token_is_not_found(app, api, make, token):
-    client, csrf = api.session_login(make.user("producer"))
+@pytest.mark.parametrize("path", ["/cases/import/jobs/999", "/cases/import/jobs/99999999999999999999",
+                                  "/cases/import/jobs/999/status"])
+def test_an_unknown_import_is_not_found(app, api, make, path):
+    client, _csrf = api.session_login(make.user("producer"))
 
-    response = client.post("/cases/import/preview", data={"csrf_token": csrf, "token": token, **_mapping()})
-
-    assert response.status_code == 404
+    assert client.get(path).status_code == 404
 
 
 def test_the_page_needs_the_csrf_token(app, api, make, bureaus):

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.test_import import (HEADER, _imports_folder, _token, _upload, bureaus, case_by_work_order,  # noqa: F401
+from tests.test_import import (HEADER, _choose, _imports_folder, _job_id, _upload, bureaus, case_by_work_order,  # noqa: F401
                                count_cases, csv_bytes, order, run_import, xlsx_bytes)
 from tracker.cases.personal_data import masked
 from tracker.extensions import db
@@ -232,12 +232,11 @@ def test_a_tab_separated_export_named_txt_is_read_by_its_content(bureaus, run_im
 
 # ---------- the page ----------
 
-def _post(client, csrf, token, action, **extra):
+def _post(client, csrf, job_id, action, **extra):
     fields = ["work_order_no", "title", "summary", "location", "complainant_name", "complainant_phone",
               "departments", "category", "source", "received_at"]
     mapping = {f"column_{name}": str(index) for index, name in enumerate(fields)}
-    return client.post("/cases/import/preview", data={"csrf_token": csrf, "token": token, "action": action,
-                                                      **mapping, **extra})
+    return _choose(client, csrf, job_id, action, **mapping, **extra)
 
 
 def test_the_preview_shows_an_aired_case_field_by_field_and_holds_it(app, api, make, aired_case):
@@ -254,7 +253,7 @@ def test_the_preview_shows_an_aired_case_field_by_field_and_holds_it(app, api, m
     assert 'data-field="public-text-kept"' in html and 'data-field="public_title"' not in html
     assert 'name="confirm_aired"' in html and 'name="replace_public_text"' in html
 
-    done = _post(client, csrf, _token(html), "apply")
+    done = _post(client, csrf, _job_id(html), "apply")
 
     assert done.status_code == 200 and "data-held-rows" in done.get_data(as_text=True)
     assert case_by_work_order("GD2024001").title == "某小区断头路十年未通"
@@ -263,7 +262,7 @@ def test_the_preview_shows_an_aired_case_field_by_field_and_holds_it(app, api, m
 def test_confirming_on_the_page_updates_the_aired_case_and_keeps_its_public_text(app, api, make, aired_case):
     public_title = aired_case.public_title
     client, csrf = api.session_login(make.user("producer"))
-    token = _token(_upload(client, csrf, export(row(title="断头路已列入计划"))).get_data(as_text=True))
+    token = _job_id(_upload(client, csrf, export(row(title="断头路已列入计划"))).get_data(as_text=True))
 
     again = _post(client, csrf, token, "preview", confirm_aired="y").get_data(as_text=True)
     assert "badge-warn" not in again.split("data-aired-changes")[1].split("</section>")[0]
@@ -277,7 +276,7 @@ def test_confirming_on_the_page_updates_the_aired_case_and_keeps_its_public_text
 
 def test_the_page_replaces_the_public_text_only_when_asked(app, api, make, aired_case):
     client, csrf = api.session_login(make.user("producer"))
-    token = _token(_upload(client, csrf, export(row(title="断头路已列入计划"))).get_data(as_text=True))
+    token = _job_id(_upload(client, csrf, export(row(title="断头路已列入计划"))).get_data(as_text=True))
 
     preview = _post(client, csrf, token, "preview", confirm_aired="y", replace_public_text="y").get_data(as_text=True)
     assert 'data-field="public_title"' in preview
@@ -296,7 +295,7 @@ def test_a_case_that_goes_on_air_after_the_preview_is_held_at_import(app, api, m
     assert "data-aired-changes" not in html
     air(case_by_work_order("GD2024001"), "commitment")
 
-    done = _post(client, csrf, _token(html), "apply")
+    done = _post(client, csrf, _job_id(html), "apply")
 
     assert "data-held-rows" in done.get_data(as_text=True)
     assert case_by_work_order("GD2024001").title == "某小区断头路十年未通"
@@ -310,7 +309,7 @@ def test_the_page_counts_unchanged_rows_and_shows_warnings(app, api, make, burea
 
     assert "badge-neutral\">无变化" in html or "badge-neutral\">Unchanged" in html
     assert html.count("data-warning") == 1 and "微博" in html and "不详" in html
-    done = _post(client, csrf, _token(html), "apply").get_data(as_text=True)
+    done = _post(client, csrf, _job_id(html), "apply").get_data(as_text=True)
     assert "data-warned-rows" in done and "微博" in done
     assert case_by_work_order("A2").source is CaseSource.OTHER
 

@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from openpyxl.utils import get_column_letter
-from wtforms import BooleanField, HiddenField, SelectField, ValidationError
+from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
 
 from .import_mapping import FIELDS, ImportField
 from .importer import ImportOptions
@@ -25,7 +24,6 @@ class UploadForm(FlaskForm):
 class MappingFormBase(FlaskForm):
     """For each of our fields, the file's column it comes from ("" = not imported)."""
 
-    token = HiddenField(validators=[DataRequired()])
     confirm_aired = BooleanField(_l("Update the cases that have been on air with the changes shown"))
     replace_public_text = BooleanField(_l("Also replace their public text with the new title and summary "
                                           "(personal data masked)"))
@@ -50,8 +48,7 @@ def column_label(index: int, name: str) -> str:
     return f"{get_column_letter(index + 1)} · {name or _('(no name)')}"
 
 
-def mapping_form(columns: Sequence[str], *, token: str | None = None,
-                 mapping: dict[str, int | None] | None = None) -> MappingFormBase:
+def mapping_form(columns: Sequence[str], *, mapping: dict[str, int | None] | None = None) -> MappingFormBase:
     """The mapping form for a file with these header cells.
 
     With `mapping` it shows that mapping (the first preview); without, it reads the posted form.
@@ -64,4 +61,4 @@ def mapping_form(columns: Sequence[str], *, token: str | None = None,
     if mapping is None:
         return form_class()
     initial = {FIELD_PREFIX + name: "" if index is None else str(index) for name, index in mapping.items()}
-    return form_class(formdata=None, token=token, **initial)
+    return form_class(formdata=None, **initial)

@@ -95,7 +95,7 @@ def _choose(found: ImportJob):
 
 def _stored_mapping_form(found: ImportJob) -> MappingFormBase:
     options = found.options
-    form = mapping_form(found.preview["columns"], token=found.upload_token, mapping=found.preview["mapping"])
+    form = mapping_form(found.preview["columns"], mapping=found.preview["mapping"])
     form.confirm_aired.data = bool(options.get("confirm_aired"))
     form.replace_public_text.data = bool(options.get("replace_public_text"))
     return form
