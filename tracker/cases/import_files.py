@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
+import time as clock  # `time` is the datetime class here
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,7 +83,7 @@ class RowLimit:
         if self.count % YIELD_EVERY == 0:
             if self.on_rows:
                 self.on_rows(self.count)
-            time.sleep(0)  # under gevent (patched), a turn for the other greenlets
+            clock.sleep(0)  # under gevent (patched), a turn for the other greenlets
 
 
 def _check_start(data: bytes) -> None:

@@ -34,7 +34,10 @@ class TooLargeError(AppError):
 
 def _read_limited(file: FileStorage) -> bytes:
     limit = current_app.config["IMPORT_MAX_BYTES"]
-    data = file.read(limit + 1)
+    try:
+        data = file.read(limit + 1)
+    finally:
+        file.close()  # a large upload is spooled to a temporary file: let it go now
     if len(data) > limit:
         raise TooLargeError(_("The file is larger than %(mb)s MB. Split it and import the parts one after another.",
                               mb=round(limit / 1024 / 1024, 1)))
