@@ -32,8 +32,12 @@ PDF_MAGIC = b"%PDF-"
 # Text that is a document of another kind, whatever its name: a web page or XML (some hotline
 # systems save an HTML table as .xls), JSON, RTF. A CSV export starts with a title or a header.
 MARKUP_START = re.compile(r"\s*(?:<|\{\\rtf|[{\[]\s*[\"{\[])")
-# A long read lets the other clients of the worker (gevent: one thread) take their turn this often.
+# Progress is reported every YIELD_EVERY rows of a long loop.
 YIELD_EVERY = 500
+# A long loop lets the worker's other clients in this often (gevent: one thread serves them all).
+TURN_SECONDS = 0.02
+TURN_SLEEP = 0.001
+_last_turn = 0.0
 HEADER_ROWS = 1
 
 
@@ -80,10 +84,23 @@ class RowLimit:
         if self.max_rows is not None and self.count > self.max_rows + HEADER_ROWS:
             raise ImportFileError(_("The file has more than %(limit)s rows. Split it into files of at most "
                                     "%(limit)s rows and import them one after another.", limit=self.max_rows))
-        if self.count % YIELD_EVERY == 0:
-            if self.on_rows:
-                self.on_rows(self.count)
-            clock.sleep(0)  # under gevent (patched), a turn for the other greenlets
+        if self.count % YIELD_EVERY == 0 and self.on_rows:
+            self.on_rows(self.count)
+        give_way()
+
+
+def give_way() -> None:
+    """In a long loop: every TURN_SECONDS, pause a moment so that other requests are served.
+
+    Under gunicorn's gevent worker `time.sleep` is gevent's, and a sleep of 0 would only run the
+    greenlets that are ready already: the event loop must poll the sockets, so the pause is a
+    (short) timer. In the threaded dev server it releases the GIL.
+    """
+    global _last_turn
+    now = clock.monotonic()
+    if now - _last_turn >= TURN_SECONDS:
+        clock.sleep(TURN_SLEEP)
+        _last_turn = clock.monotonic()
 
 
 def _check_start(data: bytes) -> None:

@@ -10,7 +10,6 @@ confirms it (`import_changes` says what changes and how the public text is prote
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from ..errors import ConflictError
 from ..extensions import db
 from ..models import Case, CaseSource, Department, User, utcnow
 from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
-from .import_files import YIELD_EVERY, ImportFileError, Row, RowLimit, Table, read_table
+from .import_files import YIELD_EVERY, ImportFileError, Row, RowLimit, Table, give_way, read_table
 from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
                              source_of)
 from .labels import source_label
@@ -226,13 +225,12 @@ def _read_received_at(row: RowOutcome) -> None:
 
 
 def _steps(items: list, progress: Progress | None) -> Iterable:
-    """The items, and every YIELD_EVERY of them a progress report and a turn for the other greenlets."""
+    """The items, with a turn for other requests now and then, and every YIELD_EVERY a progress report."""
     total = len(items)
     for done, item in enumerate(items):
-        if done and done % YIELD_EVERY == 0:
-            if progress:
-                progress(done, total)
-            time.sleep(0)  # patched by gevent: /api/v1/health and the displays are served meanwhile
+        if done and done % YIELD_EVERY == 0 and progress:
+            progress(done, total)
+        give_way()  # /api/v1/health and the displays are served meanwhile
         yield item
     if progress:
         progress(total, total)
