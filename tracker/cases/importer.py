@@ -324,9 +324,3 @@ def apply_import(plan: ImportPlan, user: User | None = None, progress: Progress 
         raise
     return plan
 
-
-def import_cases(data: bytes, *, dry_run: bool = False, user: User | None = None,
-                 options: ImportOptions | None = None) -> ImportPlan:
-    """Read a file with its own header's mapping, then apply it unless this is a dry run."""
-    plan = plan_import(read_export(data), options=options)
-    return plan if dry_run else apply_import(plan, user)
