@@ -47,7 +47,7 @@ def test_the_cli_refuses_a_file_past_the_row_limit_and_imports_nothing(app, bure
     result = run_import(big_csv(60_000))
 
     assert result.exit_code == 1
-    assert "The file has more than 50000 rows" in result.output and "Nothing was imported." in result.output
+    assert "文件超过 50000 行" in result.output and "Nothing was imported." in result.output  # the default language
     assert count_cases() == 0
 
 
@@ -75,7 +75,7 @@ def test_the_limit_stops_reading_at_the_limit_not_at_the_end_of_the_file(app):
     seen = []
     limit = RowLimit(50_000, on_rows=seen.append)
 
-    with app.app_context(), pytest.raises(ImportFileError, match="more than 50000 rows"):
+    with app.app_context(), pytest.raises(ImportFileError, match="超过 50000 行"):
         read_table(big_csv(60_000), limit)
 
     assert limit.count == 50_002 and seen[-1] == 50_000  # the header, 50,000 rows, and one too many

@@ -1,8 +1,9 @@
-"""Uploaded exports waiting between the preview and the import.
+"""Uploaded exports waiting for their import job: from the upload to the import.
 
 A file is kept under the instance folder (never under static), named by a random token, with
-a small note saying who uploaded it; only that person may use the token. Files are deleted
-after the import, and any left behind are swept away after a day.
+a small note saying who uploaded it; the import job that holds the token is its uploader's
+alone. Files are deleted after the import (or its failure), and any left behind are swept
+away after a day.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..errors import ForbiddenError, NotFoundError
+from ..errors import NotFoundError
 from ..models import User
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -52,21 +53,6 @@ def store(data: bytes, user: User, filename: str) -> Upload:
     _write_private(folder / f"{token}.json", json.dumps(note).encode())
     _write_private(folder / token, data)
     return Upload(token=token, filename=filename, data=data)
-
-
-def load(token: str, user: User) -> Upload:
-    """The upload this token names, if it belongs to `user` (404 if gone, 403 if not theirs)."""
-    gone = NotFoundError(_("This upload is no longer available. Please upload the file again."))
-    if not TOKEN_PATTERN.match(token or ""):
-        raise gone
-    folder = _folder()
-    try:
-        note = json.loads((folder / f"{token}.json").read_text())
-        if note["user_id"] != user.id:
-            raise ForbiddenError(_("This upload belongs to someone else."))
-        return Upload(token=token, filename=note["filename"], data=(folder / token).read_bytes())
-    except (FileNotFoundError, ValueError, KeyError) as error:  # swept, or half written
-        raise gone from error
 
 
 def read_stored(token: str) -> bytes:
