@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tests.test_import import _choose, _job_id, _mapping, _upload, bureaus, run_import  # noqa: F401
+from tests.test_import import _choose, _job_id, _mapping, _upload, bureaus, run_import, xlsx_bytes  # noqa: F401
 from tracker.cases import import_jobs
 from tracker.cases.import_files import ImportFileError, RowLimit, read_table
 from tracker.extensions import db
@@ -57,6 +57,16 @@ def test_the_limit_is_a_setting_and_a_file_at_the_limit_imports(app, bureaus, ru
     assert run_import(big_csv(31)).exit_code == 1
     result = run_import(big_csv(30))
     assert result.output.startswith("created: 30,"), result.output
+
+
+def test_a_workbook_past_the_limit_is_refused_while_it_is_streamed(app, bureaus, run_import):  # noqa: F811
+    app.config["IMPORT_MAX_ROWS"] = 1_000
+    rows = list(csv.reader(io.StringIO(big_csv(1_001).decode())))
+
+    result = run_import(xlsx_bytes(rows[1:], header=rows[0]), suffix=".xlsx")
+
+    assert result.exit_code == 1 and "超过 1000 行" in result.output
+    assert count_cases() == 0
 
 
 def test_the_cli_reports_progress_on_stderr_for_a_large_file_and_keeps_its_output(app, bureaus, runner, tmp_path):  # noqa: F811
