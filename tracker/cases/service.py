@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import search
 from ..departments.service import codes_to_departments
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
@@ -33,7 +34,6 @@ REQUIRED_TEXT = ("title", "summary")
 PLAIN_TEXT = ("title", "summary", "location", "category", "public_title", "public_summary")
 PUBLIC_TEXT = ("public_title", "public_summary")
 REF_ATTEMPTS = 5
-LIKE_ESCAPE = "\\"
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class CaseFilter:
     category: str | None = None
     source: str | None = None
     status: str | None = None
-    q: str | None = None            # words, each found in ref, title, summary, location or work order
+    q: str | None = None            # words, all found in the case's text, departments or officials (search.py)
 
 
 def get_case(case_id: int) -> Case:
@@ -175,13 +175,6 @@ def known_categories(limit: int = 200) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with the user's % and _ taken literally."""
-    for special in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(special, LIKE_ESCAPE + special)
-    return f"%{text}%"
-
-
 def _conditions(case_filter: CaseFilter) -> list:
     conditions = []
     if case_filter.department:
@@ -196,10 +189,8 @@ def _conditions(case_filter: CaseFilter) -> list:
         conditions.append(Case.source == CaseSource(case_filter.source))
     if case_filter.status:
         conditions.append(Case.status == CaseStatus(case_filter.status))
-    for word in (case_filter.q or "").split():
-        pattern = like_pattern(word)
-        columns = (Case.ref, Case.title, Case.summary, Case.location, Case.work_order_no)
-        conditions.append(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
+    if search.words(case_filter.q):
+        conditions.append(search.case_matches(case_filter.q, Case.id))
     return conditions
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Case, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
@@ -32,8 +33,8 @@ class CommitmentFilter:
     episode: int | None = None      # an episode id
     extension_pending: bool | None = None
     vague: bool | None = None       # open, and what was promised names no deliverable
-    text: str | None = None         # words in what was promised, the official, the case's ref or title
-    public: bool = False            # for the public: `text` is sought in the case's public title only
+    text: str | None = None         # words, all in what was promised, the official, the department, the case
+    public: bool = False            # for the public: `text` is sought in the case's public text only
     since: date | None = None       # made on or after this day (Asia/Shanghai)
     until: date | None = None       # made on or before this day (Asia/Shanghai)
 
@@ -131,7 +132,9 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
         due_soon = due_soon_condition(day)
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
     if wanted.text:
-        conditions.append(_text_condition(wanted.text, wanted.public))
+        # The public searches what it can read: a search for a phone number in the hotline
+        # text must not tell it which case holds it.
+        conditions.append(search.commitment_matches(wanted.text, public=wanted.public))
     if wanted.vague is not None:
         vague = and_(is_open(), Commitment.vague_reason != "")
         conditions.append(vague if wanted.vague else not_(vague))
@@ -143,18 +146,6 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
         waiting = Commitment.extension_requests.any(ExtensionRequest.status == ExtensionStatus.PENDING)
         conditions.append(waiting if wanted.extension_pending else not_(waiting))
     return conditions
-
-
-def _text_condition(text: str, public: bool = False):
-    pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    # The public searches what it can read: a search for a phone number in the hotline text
-    # must not tell it which case holds it.
-    title = Case.public_title if public else Case.title
-    matching_cases = select(Case.id).where(or_(func.lower(title).like(pattern, escape="\\"),
-                                               func.lower(Case.ref).like(pattern, escape="\\")))
-    return or_(func.lower(Commitment.content).like(pattern, escape="\\"),
-               func.lower(Commitment.official_name).like(pattern, escape="\\"),
-               Commitment.case_id.in_(matching_cases))
 
 
 def _scope(user: Any):

@@ -180,6 +180,10 @@ class CommitmentQuery(PageQuery):
     extension_pending = _flag("with an extension request waiting, or without")
     vague = _flag("open and flagged as a vague promise (no checkable deliverable), or not")
     episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "words separated by spaces; a commitment matches when it holds all of them, in any order, "
+                       "in what was promised, the official, the department, or the case's reference, title or "
+                       "summary (the hotline text and the public text). Every character is literal."})
 
 
 def _note(required: bool, description: str) -> fields.String:

@@ -29,7 +29,9 @@ class PublicCommitmentQuery(PageQuery):
     due_soon = fields.Boolean(metadata={"description": "due within 3 days (true) or not (false)"})
     episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "words in what was promised, the official's name, or the case's reference or title"})
+        "description": "words separated by spaces; a commitment matches when it holds all of them, in any order, "
+                       "in what was promised, the official, the department, or the case's reference, public title "
+                       "or public summary. Every character is literal (no operators)."})
 
 
 class PublicCaseOut(Schema):
