@@ -7,8 +7,10 @@ the hotline text never finds a case for the public. Staff searches read both. Ev
 one staff document, `body`: ref, work order, hotline and public text, location, the names of its
 departments and of the officials who made its commitments.
 
-SQLite: FTS5 tables `search_commitments` / `search_cases` (unicode61 tokenizer) whose content is
-the views `search_*_source`. The views cut the text into overlapping two-character grams
+SQLite: the documents' text is kept in the tables `search_*_text` (built by the views
+`search_*_build` from the application's tables); FTS5 tables `search_commitments` /
+`search_cases` (unicode61 tokenizer) index it through the views `search_*_source`, which cut
+the text into overlapping two-character grams
 ("电梯坏了" → "电梯 梯坏 坏了 了"), so a two-character word (most Chinese words: 电梯, 物业) is one
 token, a longer word is a phrase of consecutive grams (an exact substring match), and a single
 character is a prefix query. FTS5's trigram tokenizer cannot find words under three characters
@@ -21,8 +23,9 @@ GIN indexes (words of three characters and more, `ILIKE`) and GIN indexes on
 cannot serve.
 
 Triggers on `commitments`, `cases`, `departments` and `case_departments` rewrite the documents
-a change touches (SQLite: the old document is removed in a BEFORE trigger, while the views
-still show it, and the new one added in an AFTER trigger).
+a change touches (SQLite: the old document is removed in a BEFORE trigger, the new one built
+and added in an AFTER trigger). The text is stored rather than only viewed because a view's
+expression would be computed again for every character cut into grams.
 
 Caution for later revisions: a batch-mode (`op.batch_alter_table`) migration that RECREATES
 one of those four tables on SQLite drops its triggers with it. Such a revision must drop and
@@ -111,7 +114,8 @@ def downgrade():
     for name in DOCUMENTS:
         op.execute(f"DROP TABLE IF EXISTS {name}")
         op.execute(f"DROP VIEW IF EXISTS {name}_source")
-        op.execute(f"DROP VIEW IF EXISTS {name}_text")
+        op.execute(f"DROP VIEW IF EXISTS {name}_build")
+        op.execute(f"DROP TABLE IF EXISTS {name}_text")
     if postgresql:
         op.execute("DROP FUNCTION IF EXISTS search_grams(text)")
     else:
@@ -123,7 +127,10 @@ def _upgrade_sqlite():
     op.execute(f"WITH RECURSIVE p(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < {POSITIONS}) "
                "INSERT INTO search_positions (n) SELECT n FROM p")
     for name, (columns, _) in DOCUMENTS.items():
-        op.execute(f"CREATE VIEW {name}_text AS {_source(name, 'sqlite')}")
+        op.execute(f"CREATE VIEW {name}_build AS {_source(name, 'sqlite')}")
+        op.execute(f"CREATE TABLE {name}_text (id INTEGER PRIMARY KEY, "
+                   + ', '.join(f"{column} TEXT NOT NULL" for column in columns) + ")")
+        op.execute(f"INSERT INTO {name}_text SELECT * FROM {name}_build")
         grams = ', '.join(f"{_sqlite_grams('t.' + column)} AS {column}" for column in columns)
         op.execute(f"CREATE VIEW {name}_source AS SELECT t.id AS id, {grams} FROM {name}_text t")
         op.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({', '.join(columns)}, content='{name}_source', "
@@ -170,10 +177,12 @@ def create_triggers(postgresql: bool) -> None:
                 BEGIN
                     INSERT INTO {document}({document}, rowid, {names})
                     SELECT 'delete', id, {names} FROM {document}_source WHERE id IN ({chosen});
+                    DELETE FROM {document}_text WHERE id IN ({chosen});
                 END""")
             op.execute(f"""
                 CREATE TRIGGER {_trigger_name(document, table, suffix + '_after')} AFTER {event} ON {table}
                 BEGIN
+                    INSERT INTO {document}_text SELECT * FROM {document}_build WHERE id IN ({chosen});
                     INSERT INTO {document}(rowid, {names})
                     SELECT id, {names} FROM {document}_source WHERE id IN ({chosen});
                 END""")
