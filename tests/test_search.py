@@ -175,3 +175,15 @@ def test_special_characters_are_found_where_they_are(client, api, make, story):
     assert public_ids(client, "100") == sorted([done.id, other.id])
     assert public_ids(client, "100% 入户") == [done.id]
     assert db.session.scalar(select(Commitment.id).where(Commitment.id == other.id)) == other.id
+
+
+def test_a_department_searches_its_own_list(api, make, story):
+    other = commit_to(story["pipe"], story["housing"], "协调水务集团抢修电梯旁的水管")
+    client, _ = api.session_login(make.user("department", department=story["housing"]))
+    page = client.get("/dept", query_string={"q": "电梯 物业"}).get_data(as_text=True)
+    assert f'data-commitment="{story["lift_promise"].id}"' in page
+    assert f'data-commitment="{other.id}"' not in page
+    # The water company's commitment holds 水管 but is not the housing bureau's.
+    page = client.get("/dept", query_string={"q": "水管"}).get_data(as_text=True)
+    assert f'data-commitment="{other.id}"' in page
+    assert f'data-commitment="{story["pipe_promise"].id}"' not in page

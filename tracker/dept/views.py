@@ -49,7 +49,7 @@ def index():
     wanted = queries.CommitmentFilter(
         status=filters.get("status"), episode=int(filters["episode"]) if "episode" in filters else None,
         overdue=True if "overdue" in filters else None, due_soon=True if "due_soon" in filters else None,
-        extension_pending=True if "extension_pending" in filters else None)
+        extension_pending=True if "extension_pending" in filters else None, text=filters.get("q"))
     commitments, total = queries.list_commitments(current_user, wanted, page, PAGE_SIZE)
     return render_template(
         "dept/index.html", department=department, form=form, filters=filters, commitments=commitments,
