@@ -61,7 +61,7 @@ SEARCHES = [
     ("staff: phone in hotline text", "1390000", "staff"),
     ("staff: 2 + 2 chars", "电梯 物业", "staff"),
     ("cases: 2 + 2 chars", "电梯 物业", "cases"),
-    ("cases: department + 2 chars", "市水务集团 停水", "cases"),
+    ("cases: department + 2 chars", "市住建局 电梯", "cases"),
 ]
 
 
@@ -188,7 +188,8 @@ def explain(url: str, words: str) -> None:
 
         from tracker import search as search_module  # noqa: PLC0415
         from tracker.models import Commitment  # noqa: PLC0415
-        query = select(func.count()).select_from(Commitment).where(search_module.commitment_matches(words, True))
+        query = search_module.only_matching(select(func.count()).select_from(Commitment), Commitment.id, words,
+                                            public=True)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
         prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN ANALYZE "
         print(compiled)

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, text, update
 
+from tracker import search
 from tracker.extensions import db
 from tracker.models import Case, CaseDepartment, Commitment, Department
 
@@ -187,3 +188,16 @@ def test_a_department_searches_its_own_list(api, make, story):
     page = client.get("/dept", query_string={"q": "水管"}).get_data(as_text=True)
     assert f'data-commitment="{other.id}"' in page
     assert f'data-commitment="{story["pipe_promise"].id}"' not in page
+
+
+def test_a_search_counts_up_to_the_cap_and_says_so(client, api, story, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    body = client.get(PUBLIC, query_string={"q": "小区"}).get_json()
+    assert (body["total"], body["total_capped"], len(body["items"])) == (1, True, 2)
+    assert "超过 1 条承诺" in client.get("/commitments", query_string={"q": "小区"}).get_data(as_text=True)
+    body = client.get(PUBLIC, query_string={"q": "电梯"}).get_json()
+    assert (body["total"], body["total_capped"]) == (1, False)
+    body = client.get(PUBLIC).get_json()           # without words the count is exact
+    assert (body["total"], body["total_capped"]) == (2, False)
+    cases = api.as_role("producer").get("/api/v1/cases", query_string={"q": "小区"}).get_json()
+    assert (cases["total"], cases["total_capped"]) == (1, True)

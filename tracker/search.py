@@ -16,14 +16,16 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Text, and_, column, exists, false, func, literal, literal_column, or_, select, table, true, type_coerce
+from sqlalchemy import Select, Text, and_, column, exists, func, literal, literal_column, or_, select, table, true, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from .extensions import db
-from .models import Commitment
 
 MAX_WORDS = 10
+# A search counts its matches up to this many: "1,000+" tells a reader to add a word, and an
+# exact count of 60,000 matches costs more than the page itself (bench/README.md).
+COUNT_CAP = 1000
 LIKE_ESCAPE = "\\"
 # Tables and views that exist outside the models: the search documents of migration 0010.
 SEARCH_PREFIX = "search_"
@@ -41,27 +43,44 @@ def words(text: str | None) -> list[str]:
     return found[:MAX_WORDS]
 
 
+class Total(int):
+    """How many rows match; `capped` when there are more than that (see COUNT_CAP)."""
+
+    capped: bool = False
+
+
+def count(query: Select, text: str | None) -> Total:
+    """How many rows `query` finds: exactly without search words, at most COUNT_CAP with them."""
+    if not words(text):
+        return Total(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    found = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(COUNT_CAP + 1).subquery())) or 0
+    total = Total(min(found, COUNT_CAP))
+    total.capped = found > COUNT_CAP
+    return total
+
+
+def only_matching(query: Select, key: Any, text: str | None, *, public: bool = False,
+                  cases: bool = False) -> Select:
+    """`query` narrowed to the commitments (or with `cases`, the cases) whose `key` holds every
+    word. On SQLite the full-text table is joined, so that the matches stream from the index."""
+    found = words(text)
+    if not found:
+        return query
+    document, columns = _CASE_DOCUMENT if cases else _COMMITMENT_DOCUMENT
+    columns = ("public",) if public and not cases else columns
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.where(_postgresql(key, document, columns, found))
+    match, rechecks = _sqlite_parts(key, document, columns, found)
+    if match is None:
+        return query.where(*rechecks)
+    fts = table(document, column("rowid"))
+    return query.join(fts, fts.c.rowid == key).where(match, *rechecks)
+
+
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     """For Alembic's comparison of models and database: the search documents are not models."""
     return not (type_ == "table" and (name or "").startswith(SEARCH_PREFIX))
-
-
-def commitment_matches(text: str | None, public: bool) -> ColumnElement[bool]:
-    """Commitments holding every word: for the public in the public text only; for staff in
-    the hotline text as well."""
-    found = words(text)
-    if not found:
-        return true()
-    columns = ("public",) if public else _COMMITMENT_DOCUMENT[1]
-    return _matches(Commitment.id, _COMMITMENT_DOCUMENT[0], columns, found)
-
-
-def case_matches(text: str | None, key: Any) -> ColumnElement[bool]:
-    """Cases (`key`: the case id column) holding every word in their staff text."""
-    found = words(text)
-    if not found:
-        return true()
-    return _matches(key, _CASE_DOCUMENT[0], _CASE_DOCUMENT[1], found)
 
 
 def like_all(columns: Iterable[Any], text: str | None) -> ColumnElement[bool]:
@@ -77,12 +96,6 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def _matches(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _postgresql(key, document, columns, found)
-    return _sqlite(key, document, columns, found)
-
-
 def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
     doc = table(document, column("id"), *(column(name) for name in columns))
     conditions = [or_(*(_postgresql_word(doc.c[name], word) for name in columns)) for word in found]
@@ -96,23 +109,24 @@ def _postgresql_word(text_column: Any, word: str) -> ColumnElement[bool]:
     return func.search_grams(text_column).op("@>")(type_coerce([word], ARRAY(Text)))
 
 
-def _sqlite(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
+def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],
+                  found: list[str]) -> tuple[ColumnElement[bool] | None, list[ColumnElement[bool]]]:
+    """The FTS5 MATCH of the words (None when no word has an indexed character) and the LIKE
+    checks of the words the grams cannot say exactly (with punctuation in them)."""
     phrases = [_fts_phrase(word) for word in found]
     indexed = [phrase for phrase in phrases if phrase]
-    conditions: list[ColumnElement[bool]] = []
+    match = None
     if indexed:
         scope = "{" + " ".join(columns) + "} : "
-        query = " AND ".join(f"{scope}{phrase}" for phrase in indexed)
-        fts = table(document, column("rowid"))
-        conditions.append(key.in_(select(fts.c.rowid).where(literal_column(document).op("MATCH")(literal(query)))))
-    # Where the grams cannot say it exactly (punctuation in a word), the text itself decides.
+        match = literal_column(document).op("MATCH")(literal(" AND ".join(f"{scope}{p}" for p in indexed)))
     raw = table(f"{document}_text", column("id"), *(column(name) for name in columns))
+    rechecks: list[ColumnElement[bool]] = []
     for word, phrase in zip(found, phrases):
         if not phrase or not _all_token_characters(word):
             pattern = like_pattern(word)
-            conditions.append(exists(select(literal(1)).select_from(raw).where(
+            rechecks.append(exists(select(literal(1)).select_from(raw).where(
                 raw.c.id == key, or_(*(raw.c[name].like(pattern, escape=LIKE_ESCAPE) for name in columns)))))
-    return and_(true(), *conditions) if conditions else false()
+    return match, rechecks
 
 
 def _fts_phrase(word: str) -> str:

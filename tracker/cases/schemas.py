@@ -127,6 +127,8 @@ class CaseOut(Schema):
 class CaseListOut(Schema):
     items = fields.List(fields.Nested(CaseOut))
     total = fields.Integer(metadata={"description": "how many cases match, over all pages"})
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 class CaseQuery(PageQuery):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -55,11 +55,13 @@ def get_case(case_id: int) -> Case:
 
 
 def list_cases(case_filter: CaseFilter, page: int = 1, per_page: int = 50) -> tuple[list[Case], int]:
-    """One page of matching cases, newest first, and how many match in all."""
+    """One page of matching cases, newest first, and how many match in all (with search words,
+    at most `search.COUNT_CAP`: the total is a `search.Total`)."""
     query = select(Case)
     for condition in _conditions(case_filter):
         query = query.where(condition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = search.only_matching(query, Case.id, case_filter.q, cases=True)
+    total = search.count(query, case_filter.q)
     query = (query.options(selectinload(Case.department_links).selectinload(CaseDepartment.department))
              .order_by(Case.created_at.desc(), Case.id.desc())
              .limit(per_page).offset((page - 1) * per_page))
@@ -189,8 +191,6 @@ def _conditions(case_filter: CaseFilter) -> list:
         conditions.append(Case.source == CaseSource(case_filter.source))
     if case_filter.status:
         conditions.append(Case.status == CaseStatus(case_filter.status))
-    if search.words(case_filter.q):
-        conditions.append(search.case_matches(case_filter.q, Case.id))
     return conditions
 
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, not_, or_, select
+from sqlalchemy import and_, case, false, not_, select
 from sqlalchemy.orm import selectinload
 
 from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Case, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
+from ..models import Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -85,7 +85,8 @@ def due_soon_condition(day: date):
 def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
                      per_page: int = 50) -> tuple[list[Commitment], int]:
     """One page of the commitments this user may see that match; overdue first, then by
-    deadline, then by id; and how many match in all."""
+    deadline, then by id; and how many match in all (with search words, at most
+    `search.COUNT_CAP`: the total is a `search.Total`)."""
     return list_matching(_scope(user), wanted, page, per_page)
 
 
@@ -94,8 +95,8 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     """`list_commitments` within `scope` (a SQL condition); the public tracker's scope is
     every commitment. `order` (SQL order clauses) replaces the most-urgent-first order."""
     day = rules.today()
-    query = select(Commitment).where(scope, *_conditions(wanted, day))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = _matching(scope, wanted, day)
+    total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
     query = (query.options(selectinload(Commitment.department), selectinload(Commitment.case),
                            selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
@@ -109,10 +110,17 @@ def ordered_matching(scope: Any, wanted: CommitmentFilter):
     for callers that stream the rows (the CSV and XLSX exports)."""
     day = rules.today()
     urgency = case((overdue_condition(day), 0), else_=1)
-    return (select(Commitment).where(scope, *_conditions(wanted, day))
+    return (_matching(scope, wanted, day)
             .options(selectinload(Commitment.department), selectinload(Commitment.case),
                      selectinload(Commitment.episode))
             .order_by(urgency, Commitment.deadline, Commitment.id))
+
+
+def _matching(scope: Any, wanted: CommitmentFilter, day: date):
+    # The public searches what it can read: a search for a phone number in the hotline text
+    # must not tell it which case holds it.
+    query = select(Commitment).where(scope, *_conditions(wanted, day))
+    return search.only_matching(query, Commitment.id, wanted.text, public=wanted.public)
 
 
 def _conditions(wanted: CommitmentFilter, day: date) -> list:
@@ -131,10 +139,6 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
     if wanted.due_soon is not None:
         due_soon = due_soon_condition(day)
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
-    if wanted.text:
-        # The public searches what it can read: a search for a phone number in the hotline
-        # text must not tell it which case holds it.
-        conditions.append(search.commitment_matches(wanted.text, public=wanted.public))
     if wanted.vague is not None:
         vague = and_(is_open(), Commitment.vague_reason != "")
         conditions.append(vague if wanted.vague else not_(vague))

@@ -161,6 +161,8 @@ class CommitmentDetailOut(CommitmentOut):
 class CommitmentListOut(Schema):
     items = fields.List(fields.Nested(CommitmentOut))
     total = fields.Integer(metadata={"description": "how many commitments match, over all pages"})
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 def _flag(description: str) -> fields.Boolean:

@@ -72,6 +72,8 @@ class PublicCommitmentOut(Schema):
 class PublicCommitmentListOut(Schema):
     items = fields.List(fields.Nested(PublicCommitmentOut))
     total = fields.Integer()
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 class PublicEventOut(Schema):
