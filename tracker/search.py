@@ -97,16 +97,17 @@ def like_pattern(word: str) -> str:
 
 
 def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
-    doc = table(document, column("id"), *(column(name) for name in columns))
-    conditions = [or_(*(_postgresql_word(doc.c[name], word) for name in columns)) for word in found]
+    doc = table(document, column("id"), *(column(name) for name in columns),
+                *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
+    conditions = [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
     return key.in_(select(doc.c.id).where(*conditions))
 
 
-def _postgresql_word(text_column: Any, word: str) -> ColumnElement[bool]:
+def _postgresql_word(doc: Any, name: str, word: str) -> ColumnElement[bool]:
     # pg_trgm serves words of three characters and more; shorter ones are grams of their own.
     if len(word) >= 3:
-        return text_column.ilike(like_pattern(word), escape=LIKE_ESCAPE)
-    return func.search_grams(text_column).op("@>")(type_coerce([word], ARRAY(Text)))
+        return doc.c[name].ilike(like_pattern(word), escape=LIKE_ESCAPE)
+    return doc.c[f"{name}_grams"].op("@>")(type_coerce([word], ARRAY(Text)))
 
 
 def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],

@@ -19,8 +19,8 @@ may not use a recursive CTE.
 
 PostgreSQL: tables `search_commitments` / `search_cases` hold the documents' text, with pg_trgm
 GIN indexes (words of three characters and more, `ILIKE`) and GIN indexes on
-`search_grams(text)`, the one- and two-character grams (shorter words, `@>`), which pg_trgm
-cannot serve.
+the stored `*_grams` columns, `search_grams(text)`: the one- and two-character grams (shorter
+words, `@>`), which pg_trgm cannot serve.
 
 Triggers on `commitments`, `cases`, `departments` and `case_departments` rewrite the documents
 a change touches (SQLite: the old document is removed in a BEFORE trigger, the new one built
@@ -151,12 +151,15 @@ def _upgrade_postgresql():
         $$""")
     for name, (columns, _) in DOCUMENTS.items():
         op.execute(f"CREATE VIEW {name}_source AS {_source(name, 'postgresql')}")
+        # The grams are stored, not only indexed: a bitmap scan rechecks every condition on
+        # every row it reads, and computing the grams again there costs seconds.
         op.execute(f"CREATE TABLE {name} (id integer PRIMARY KEY, "
-                   + ', '.join(f"{column} text NOT NULL" for column in columns) + ")")
-        op.execute(f"INSERT INTO {name} SELECT * FROM {name}_source")
+                   + ', '.join(f"{column} text NOT NULL, {column}_grams text[] GENERATED ALWAYS AS "
+                               f"(search_grams({column})) STORED" for column in columns) + ")")
+        op.execute(f"INSERT INTO {name} ({', '.join(('id', *columns))}) SELECT * FROM {name}_source")
         for column in columns:
             op.execute(f"CREATE INDEX {name}_{column}_trgm ON {name} USING gin ({column} gin_trgm_ops)")
-            op.execute(f"CREATE INDEX {name}_{column}_grams ON {name} USING gin (search_grams({column}))")
+            op.execute(f"CREATE INDEX {name}_{column}_grams ON {name} USING gin ({column}_grams)")
     create_triggers(postgresql=True)
 
 
@@ -194,7 +197,8 @@ def _postgresql_trigger(document: str, table: str, columns: tuple, touched: str)
         CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             DELETE FROM {document} WHERE id IN ({touched});
-            INSERT INTO {document} SELECT * FROM {document}_source WHERE id IN ({touched});
+            INSERT INTO {document} ({', '.join(('id', *DOCUMENTS[document][0]))}) SELECT * FROM {document}_source
+            WHERE id IN ({touched});
             RETURN NULL;
         END $$""")
     op.execute(f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} ON {table} "
