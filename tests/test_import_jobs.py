@@ -194,7 +194,7 @@ def test_a_job_whose_worker_is_gone_reads_as_failed(app, api, make, bureaus, sta
     status = client.get(f"/cases/import/jobs/{job.id}/status").get_json()
     page = client.get(f"/cases/import/jobs/{job.id}").get_data(as_text=True)
 
-    assert status["state"] == "failed" and "interrupted" in status["problem"] or "中断" in status["problem"]
+    assert status["state"] == "failed" and "导入已中断" in status["problem"]
     assert "data-job-failed" in page
     db.session.expire_all()
     assert db.session.get(ImportJob, job.id).finished_at is not None
@@ -261,3 +261,18 @@ def test_health_answers_quickly_while_a_large_file_is_checked_and_imported(tmp_p
     latencies = checking + importing
     # The aim is 100 ms (bench note in the README); on a shared test machine, a generous bound.
     assert len(latencies) >= 3 and max(latencies) < 1.0, sorted(latencies)[-5:]
+
+
+def test_long_lists_are_cut_on_the_page_and_say_so(app, api, make, bureaus, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(import_jobs, "PREVIEW_ROWS", 1)
+    monkeypatch.setattr(import_jobs, "LISTED_ROWS", 2)
+    client, csrf = api.session_login(make.user("producer"))
+    data = big_csv(2) + big_csv(3, department="市火星局").split(b"\n", 1)[1].replace(b"GD", b"XX")
+
+    preview = _upload(client, csrf, data).get_data(as_text=True)
+
+    assert "data-rows-left-out" in preview
+    assert preview.count("badge-danger") == 2 and preview.count("badge-ok\">") == 1
+    done = _choose(client, csrf, _job_id(preview), "apply", **_mapping()).get_data(as_text=True)
+    assert count_cases() == 2 and "data-rows-left-out" in done and "另有 1 行" in done
+    assert db.session.get(ImportJob, int(_job_id(preview))).preview is None  # only the result is kept

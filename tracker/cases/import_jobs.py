@@ -34,7 +34,10 @@ from ..models import ImportJob, ImportState, User, utcnow
 from . import import_changes, import_uploads, importer
 from .import_files import ImportFileError, RowLimit, Table
 
-PREVIEW_ROWS = 1000    # accepted rows listed in the preview; rejected and held rows are always listed
+PREVIEW_ROWS = 1000    # accepted rows listed in the preview
+# Rejected and held rows listed in the preview, and rows in each list of the result: a page
+# of 50,000 rows would hold the worker for seconds while it renders. The command lists them all.
+LISTED_ROWS = 5000
 RECENT_JOBS = 10
 PROGRESS_EVERY = 0.5   # seconds between progress writes to the job row
 
@@ -185,6 +188,7 @@ def _fail(job_id: int, problem: str) -> None:
     db.session.rollback()
     job = db.session.get(ImportJob, job_id)
     job.state, job.problem, job.finished_at, job.updated_at = ImportState.FAILED, problem, utcnow(), utcnow()
+    job.preview = None  # nothing left to choose
     db.session.commit()
     import_uploads.discard(job.upload_token)
 
@@ -246,7 +250,7 @@ def _import(job: ImportJob) -> None:
     user = db.session.get(User, job.user_id) if job.user_id else None
 
     def record(applied: importer.ImportPlan) -> None:
-        job.state, job.result = ImportState.DONE, result_data(applied)
+        job.state, job.result, job.preview = ImportState.DONE, result_data(applied), None
         job.rows_total = job.rows_processed = len(applied.rows)
         job.finished_at = job.updated_at = utcnow()
 
@@ -280,12 +284,13 @@ def row_data(row: importer.RowOutcome) -> dict[str, Any]:
 
 
 def _rows_to_show(plan: importer.ImportPlan) -> list[importer.RowOutcome]:
-    shown, accepted = [], 0
+    shown, accepted, problems = [], 0, 0
     for row in plan.rows:
-        always = row.action in (importer.REJECT, importer.HELD)
-        if always or accepted < PREVIEW_ROWS:
+        problem = row.action in (importer.REJECT, importer.HELD)
+        if (problem and problems < LISTED_ROWS) or (not problem and accepted < PREVIEW_ROWS):
             shown.append(row)
-            accepted += not always
+            problems += problem
+            accepted += not problem
     return shown
 
 
@@ -300,5 +305,6 @@ def preview_data(export: importer.Export, mapping: dict[str, int | None], plan: 
 
 
 def result_data(plan: importer.ImportPlan) -> dict[str, Any]:
-    return {"counts": counts(plan), "held": [row_data(row) for row in plan.rows_doing(importer.HELD)],
-            "warned": [row_data(row) for row in plan.warned], "rejections": [row_data(row) for row in plan.rejections]}
+    lists = {"held": plan.rows_doing(importer.HELD), "warned": plan.warned, "rejections": plan.rejections}
+    return {"counts": counts(plan), "rows_left_out": sum(max(0, len(rows) - LISTED_ROWS) for rows in lists.values()),
+            **{name: [row_data(row) for row in rows[:LISTED_ROWS]] for name, rows in lists.items()}}

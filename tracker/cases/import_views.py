@@ -115,4 +115,5 @@ def _preview_page(found: ImportJob, form: MappingFormBase, *, status: int = 200)
     return render_template("cases/import_preview.html", job=found, preview=preview, form=form,
                            problem=preview["problem"], column_label=column_label, counts=preview["counts"],
                            rows=preview["rows"], preview_rows=import_jobs.PREVIEW_ROWS,
+                           listed_rows=import_jobs.LISTED_ROWS,
                            change_label=import_changes.label), status
