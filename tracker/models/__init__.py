@@ -3,6 +3,7 @@ from .accounts import ApiToken, Department, DepartmentKind, DisplayToken, Role, 
 from .cases import Case, CaseDepartment, CaseSource, CaseStatus
 from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest,
                           ExtensionStatus, Satisfaction, TimelineImmutableError)
+from .disputes import Dispute, DisputeStatus
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, ReminderDigest, ReminderItem
 from .freshness import DataVersion
@@ -12,7 +13,7 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ApiToken", "AssignmentLetter", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
-    "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
+    "CommitmentStatus", "DataVersion", "Department", "Dispute", "DisputeStatus", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]

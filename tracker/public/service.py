@@ -50,6 +50,7 @@ class Update:
     at: datetime
     department: str
     content: str
+    after: object = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class PublicEvent:
     at: datetime
     role: str | None
     changes: list[FieldChange]
+    public_reason: str = ""
+    after: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def latest_episodes(limit: int = 5) -> list[AiredEpisode]:
 def recent_updates(limit: int = 8) -> list[Update]:
     """The latest public events over all commitments, newest first."""
     query = (select(CommitmentEvent.commitment_id, CommitmentEvent.action, CommitmentEvent.at, Department.name,
-                    Commitment.content)
+                    Commitment.content, CommitmentEvent.after)
              .join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
              .join(Department, Department.id == Commitment.department_id)
              .where(CommitmentEvent.action.in_(PUBLIC_ACTIONS))
@@ -151,7 +154,8 @@ def public_events(commitment: Commitment) -> list[PublicEvent]:
             continue
         values = _EventValues(event.action, _public_values(event.before), _public_values(event.after))
         role = event.actor.role.value if event.actor else None
-        events.append(PublicEvent(event.action, event.at, role, timeline_changes(values)))
+        events.append(PublicEvent(event.action, event.at, role, timeline_changes(values), event.public_reason,
+                                  values.after))
     return events
 
 
