@@ -79,6 +79,14 @@ def _locked(commitment_id: int) -> Commitment | None:
     return db.session.get(Commitment, commitment_id)
 
 
+def lock(commitment_id: int) -> Commitment:
+    """The commitment with its row locked until the transaction ends; 404 when there is none.
+    For changes written outside `changing()` (a follower's dispute has no role to check)."""
+    commitment = _locked(commitment_id)
+    assert commitment is not None
+    return commitment
+
+
 def clean_text(value: str | None, field: str, *, required: bool, limit: int = NOTE_MAX) -> str:
     """Stripped text; 422 on the field when it is required and blank, or too long."""
     text = (value or "").strip()

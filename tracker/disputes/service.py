@@ -79,7 +79,7 @@ def raise_dispute(token: str, statement: str | None) -> Dispute:
     follow = follow_for(token)
     text = lifecycle.clean_text(statement, "statement", required=True, limit=STATEMENT_MAX)
     try:
-        commitment = lifecycle._locked(follow.commitment_id)
+        commitment = lifecycle.lock(follow.commitment_id)
         _ensure_verified(commitment, "statement")
         if open_dispute_of(follow) is not None:
             raise _already_open()
