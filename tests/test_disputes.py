@@ -170,6 +170,8 @@ def test_the_queue_is_the_supervisors(disputed, app, make, api):
     browser = Browser(app, make.user("supervisor"))
     page = browser.text("/oversight/disputes")
     assert STATEMENT in page and "月底前修复幸福路路灯" in page
+    detail = browser.text(f"/oversight/commitments/{disputed['done']}")
+    assert "1 follower says it is not resolved." in detail and 'href="/oversight/disputes"' in detail
     for role in ("department", "producer", "admin"):
         user = make.user(role, department=disputed["department"] if role == "department" else None)
         other = Browser(app, user)

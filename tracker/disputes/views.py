@@ -36,6 +36,12 @@ def dispute_status_label(status: DisputeStatus | str) -> str:
     return str(STATUS_LABELS[DisputeStatus(status)])
 
 
+@bp.app_template_global()
+def open_disputes_of(commitment_id: int) -> int:
+    """How many followers' disputes of this commitment wait for a supervisor."""
+    return sum(d.status is DisputeStatus.OPEN for d in dispute_queries.disputes_of(commitment_id))
+
+
 @bp.route("/commitments/<int:commitment_id>/dispute", methods=["POST"])
 @per_address
 @per_client
