@@ -11,6 +11,7 @@ from tracker.models import CommitmentStatus
 
 from ..commitment_data import Commitments, reload
 from ..voice_data import MASKED_PHONE, PHONE, follower, mails
+from .test_accessibility import violations
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +34,7 @@ def test_dispute_then_reopen_through_the_pages(page, live_server, verified, logi
 
     # The follower asks for the link on the public page.
     page.goto(f"/commitments/{commitment_id}")
+    assert violations(page) == []
     page.fill(f"#dispute-email-{commitment_id}", EMAIL)
     with page.expect_navigation():
         page.click(".dispute-form button[type=submit]")
@@ -41,6 +43,7 @@ def test_dispute_then_reopen_through_the_pages(page, live_server, verified, logi
     # … opens it from the mail, and writes what is still wrong.
     link = re.search(r"https?://\S+/dispute/\S+", mails("dispute_link")[-1].text_body).group(0)
     page.goto(link)
+    assert violations(page) == []
     page.fill("textarea[name=statement]", STATEMENT)
     screenshot(page, "dispute-statement")
     with page.expect_navigation():
@@ -51,11 +54,13 @@ def test_dispute_then_reopen_through_the_pages(page, live_server, verified, logi
     record = page.inner_text("#disputes")
     assert "群众反映未解决（待答复）" in record and MASKED_PHONE in record and PHONE not in page.content()
     screenshot(page, "dispute-public-record")
+    assert violations(page) == []
 
     # The supervisor reopens it from the queue, with a public reason.
     login(page, supervisor)
     page.goto("/oversight/disputes")
     assert STATEMENT in page.inner_text(".dispute-item")
+    assert violations(page) == []
     page.fill(".dispute-item textarea[name$=public_reason]", REASON)
     screenshot(page, "dispute-queue")
     with page.expect_navigation():
