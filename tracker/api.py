@@ -184,4 +184,11 @@ Lists answer `{"items": [...], "total": n}` and take `page` (from 1) and `per_pa
 
 Login throttling: repeated failed logins for one username, or from one address, answer 429
 for 15 minutes (`Retry-After` says how long).
+
+Public reasons: a timeline event's `note` is internal; its `public_reason` (personal data masked
+when saved) is what the public reads. `close-unfulfilled` needs one, and so does `verify` with
+`satisfaction` `unsatisfied` (422 without, nothing changes); `reopen`, `extension` (proposed,
+public once approved), `extension/approve` and `/reject` take one optionally. Followers dispute a
+verification through the public pages (a signed link mailed to a confirmed follower);
+supervisors decide at `/disputes` (reopen: `verified` → `in_progress`, or answer).
 """
