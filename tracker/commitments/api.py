@@ -15,7 +15,7 @@ from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
 from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CommitmentQuery, CloseIn, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn,
+                      CommitmentQuery, CloseUnfulfilledIn, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn,
                       ReopenIn, VerifyIn, WithdrawIn)
 from .states import roles_for
 
@@ -155,7 +155,7 @@ def reopen(data: dict, commitment_id: int):
 
 @blp.route("/<int:commitment_id>/close-unfulfilled", methods=["POST"])
 @allow(*roles_for("close_unfulfilled"))
-@blp.arguments(CloseIn)
+@blp.arguments(CloseUnfulfilledIn)
 @blp.response(200, CommitmentDetailOut, description="from `claimed_unfulfillable`: now `closed_unfulfilled`; "
                                                     "a pending extension request lapses")
 @blp.alt_response(409, description=REFUSED)

@@ -215,7 +215,7 @@ class ReopenIn(NoteIn):
     public_reason = _public_reason(False, "why it was sent back, for the public (optional)")
 
 
-class CloseIn(NoteIn):
+class CloseUnfulfilledIn(NoteIn):
     public_reason = _public_reason(True, "why it cannot be fulfilled, for the public; required, may not be "
                                          "blank (422 without, and nothing changes)")
 
