@@ -152,7 +152,7 @@ def test_a_statement_blank_too_long_or_with_control_characters_is_refused(city, 
 
 
 def test_asking_for_links_is_rate_limited(city, client, app):
-    app.config["FOLLOW_ADDRESS_LIMIT"] = "2 per hour"
+    app.config["DISPUTE_ADDRESS_LIMIT"] = "2 per hour"
     codes = [ask_link(client, city["done"], EMAIL).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 

@@ -15,8 +15,8 @@ from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
 from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CommitmentQuery, CloseUnfulfilledIn, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn,
-                      ReopenIn, VerifyIn, WithdrawIn)
+                      CloseUnfulfilledIn, CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut,
+                      OfficialsQuery, ProgressIn, ReopenIn, VerifyIn, WithdrawIn)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")

@@ -13,8 +13,8 @@ from ..commitments import queries
 from ..commitments.push import publish_commitment
 from ..errors import AppError
 from ..extensions import limiter
+from ..follows.addresses import MAX_LENGTH, normalise_email
 from ..follows.service import LinkError
-from ..follows.views import per_address
 from ..models import DisputeStatus
 from ..permissions import ANYONE, allow
 from . import queries as dispute_queries
@@ -27,6 +27,21 @@ QUEUE_SIZE = 25
 STATUS_LABELS = {DisputeStatus.OPEN: _l("Not resolved, waiting for an answer"),
                  DisputeStatus.REOPENED: _l("Not resolved: reopened"),
                  DisputeStatus.ANSWERED: _l("Not resolved: answered")}
+
+
+def _asked_address() -> str:
+    """The inbox a link request would mail, however it was spelt (as for follow requests)."""
+    typed = (request.form.get("email") or "").strip()[:MAX_LENGTH]
+    address = normalise_email(typed)
+    if address is None:
+        return "dispute:" + typed.lower()
+    local, domain = address.split("@")
+    return f"dispute:{local.split('+')[0]}@{domain}"
+
+
+# Its own limits (a decorator shared with the follow route would share, and break, its count).
+per_address = limiter.limit(lambda: current_app.config.get("DISPUTE_ADDRESS_LIMIT", "10 per hour"),
+                            key_func=_asked_address, scope="dispute-address", methods=["POST"])
 per_client = limiter.limit(lambda: current_app.config.get("DISPUTE_CLIENT_LIMIT", "20 per hour"),
                            key_func=get_remote_address, scope="dispute-client", methods=["POST"])
 
