@@ -82,7 +82,8 @@ def test_the_claim_in_force_and_the_closing_moment_are_kept(app, desk):
 def test_unfulfillable_then_closed(desk):
     commitment_id, department, supervisor = desk
     assert department.post(path(commitment_id, "claim-unfulfillable"), json={"note": "涉及规划调整"}).status_code == 200
-    response = supervisor.post(path(commitment_id, "close-unfulfilled"), json={"note": "经核实确实无法实施"})
+    response = supervisor.post(path(commitment_id, "close-unfulfilled"),
+                               json={"note": "经核实确实无法实施", "public_reason": "涉及规划调整，无法实施"})
     assert response.status_code == 200 and response.get_json()["status"] == "closed_unfulfilled"
     assert response.get_json()["is_overdue"] is False
 
@@ -137,7 +138,8 @@ def test_supervisor_bodies_are_checked(desk, action, body, field):
 def test_verify_without_a_note_is_fine(desk):
     commitment_id, department, supervisor = desk
     department.post(path(commitment_id, "claim-done"), json={"note": "完成"})
-    response = supervisor.post(path(commitment_id, "verify"), json={"satisfaction": "unsatisfied"})
+    response = supervisor.post(path(commitment_id, "verify"),
+                               json={"satisfaction": "unsatisfied", "public_reason": "已按承诺完成，群众仍有异议"})
     assert response.status_code == 200
     assert response.get_json()["satisfaction"] == "unsatisfied" and response.get_json()["timeline"][-1]["note"] == ""
 

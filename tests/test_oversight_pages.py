@@ -292,7 +292,8 @@ def test_an_action_the_state_does_not_allow_changes_nothing(supervisor, city):
     assert response.status_code == 200
     assert "Not possible while the commitment is “Committed”. Nothing was changed." in response.text
     assert snapshot(ids["later"]) == before
-    response = supervisor.act(ids["claimed"], "close", "close", {"note": "无法实施"}, follow_redirects=True)
+    response = supervisor.act(ids["claimed"], "close", "close", {"note": "无法实施", "public_reason": "无法实施"},
+                              follow_redirects=True)
     assert "Not possible while the commitment is “Claimed done”." in response.text
     assert reload(ids["claimed"]).status is CommitmentStatus.CLAIMED_DONE
 
@@ -322,7 +323,11 @@ def test_close_as_unfulfilled_needs_a_note(supervisor, city):
     before = snapshot(ids["unfulfillable"])
     assert supervisor.act(ids["unfulfillable"], "close", "close", {"note": ""}).status_code == 422
     assert snapshot(ids["unfulfillable"]) == before
-    response = supervisor.act(ids["unfulfillable"], "close", "close", {"note": "涉及规划调整，确实无法实施"},
+    response = supervisor.act(ids["unfulfillable"], "close", "close", {"note": "涉及规划调整，确实无法实施"})
+    assert response.status_code == 422 and "Give the public reason" in response.text
+    assert snapshot(ids["unfulfillable"]) == before
+    response = supervisor.act(ids["unfulfillable"], "close", "close",
+                              {"note": "涉及规划调整，确实无法实施", "public_reason": "该路段纳入旧城改造，原方案无法实施"},
                               follow_redirects=True)
     assert "Closed as unfulfilled." in response.text
     assert reload(ids["unfulfillable"]).status is CommitmentStatus.CLOSED_UNFULFILLED
@@ -424,10 +429,11 @@ def test_the_timeline_shows_every_step(app, make, supervisor, city):
     db.session.commit()
     attachment = made.attachment(app, reload(commitment_id))
     supervisor.submit(f"/oversight/attachments/{attachment.id}/public", {"public": "1"})
-    supervisor.act(commitment_id, "verify", "verify", {"satisfaction": "unsatisfied", "note": "回访不满意"})
+    supervisor.act(commitment_id, "verify", "verify", {"satisfaction": "unsatisfied", "note": "回访不满意",
+                                                       "public_reason": "路灯已装，群众认为亮度不够"})
     page = supervisor.text(f"/oversight/commitments/{commitment_id}")
     timeline = page[page.index('<ol class="timeline">'):]
     labels = re.findall(r'<p class="timeline-head">\s*<strong>([^<]+)</strong>', timeline)
-    assert labels == ["Committed on air", "Sent back", "Evidence made public", "Verified"]
+    assert labels == ["Committed on air", "Sent back", "Evidence made public", "Verified – caller not satisfied"]
     assert event_count(commitment_id) == 4
     assert "暗访发现路灯未装" in timeline and "回访不满意" in timeline and "Unsatisfied" in timeline

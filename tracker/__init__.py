@@ -20,6 +20,8 @@ from .commitments.present import bp as commitment_present
 from .departments.api import blp as departments_api
 from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
+from .disputes.api import blp as disputes_api
+from .disputes.views import bp as dispute_pages
 from .episodes.api import blp as episodes_api
 from .extensions import db, limiter, migrate, socketio
 from .followup.api import blp as followup_api
@@ -48,10 +50,11 @@ PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
-                  rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
+                  rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api,
+                  disputes_api)
 PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
                    admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages, polls_pages, vote_pages)
+                   opendata_pages, follows_pages, polls_pages, vote_pages, dispute_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

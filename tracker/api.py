@@ -288,4 +288,11 @@ signed cookie; the last ballot before the close counts), 202 only once stored, l
 with the rotating code from the screen or a seat-card code where the poll's `code_mode` asks.
 Between state versions, `/live` and `/control` carry a `tally` event
 `{poll_id, episode_id, item_id, open, counts, percentages, total, at}`, at most 4 a second per poll.
+
+Public reasons: a timeline event's `note` is internal; its `public_reason` (personal data masked
+when saved) is what the public reads. `close-unfulfilled` needs one, and so does `verify` with
+`satisfaction` `unsatisfied` (422 without, nothing changes); `reopen`, `extension` (proposed,
+public once approved), `extension/approve` and `/reject` take one optionally. Followers dispute a
+verification through the public pages (a signed link mailed to a confirmed follower);
+supervisors decide at `/disputes` (reopen: `verified` → `in_progress`, or answer).
 """

@@ -15,8 +15,8 @@ from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
 from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn,
-                      WithdrawIn)
+                      CloseUnfulfilledIn, CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut,
+                      OfficialsQuery, ProgressIn, ReopenIn, VerifyIn, WithdrawIn)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")
@@ -141,13 +141,14 @@ def claim_unfulfillable(data: dict, commitment_id: int):
 @blp.response(200, CommitmentDetailOut, description="from `claimed_done`: now `verified`, with the citizen's "
                                                     "satisfaction; a pending extension request lapses")
 @blp.alt_response(409, description=REFUSED)
+@blp.alt_response(422, description="`public_reason` missing with `satisfaction` `unsatisfied`; nothing changes")
 def verify(data: dict, commitment_id: int):
     return _move(commitment_id, "verify", data)
 
 
 @blp.route("/<int:commitment_id>/reopen", methods=["POST"])
 @allow(*roles_for("reopen"))
-@blp.arguments(NoteIn)
+@blp.arguments(ReopenIn)
 @blp.response(200, CommitmentDetailOut, description="send back: from `claimed_done` or `claimed_unfulfillable` "
                                                     "to `in_progress`")
 @blp.alt_response(409, description=REFUSED)
@@ -157,10 +158,11 @@ def reopen(data: dict, commitment_id: int):
 
 @blp.route("/<int:commitment_id>/close-unfulfilled", methods=["POST"])
 @allow(*roles_for("close_unfulfilled"))
-@blp.arguments(NoteIn)
+@blp.arguments(CloseUnfulfilledIn)
 @blp.response(200, CommitmentDetailOut, description="from `claimed_unfulfillable`: now `closed_unfulfilled`; "
                                                     "a pending extension request lapses")
 @blp.alt_response(409, description=REFUSED)
+@blp.alt_response(422, description="`public_reason` missing or blank; nothing changes")
 def close_unfulfilled(data: dict, commitment_id: int):
     return _move(commitment_id, "close_unfulfilled", data)
 
@@ -172,7 +174,8 @@ def close_unfulfilled(data: dict, commitment_id: int):
 @blp.alt_response(409, description="`extension_pending`: a request is already waiting; or "
                                    "`transition_not_allowed`: the commitment is verified or closed")
 def request_extension(data: dict, commitment_id: int):
-    return lifecycle.request_extension(commitment_id, current_user, data["deadline"], data["reason"])
+    return lifecycle.request_extension(commitment_id, current_user, data["deadline"], data["reason"],
+                                       data.get("public_reason"))
 
 
 @blp.route("/<int:commitment_id>/extension/approve", methods=["POST"])
@@ -182,7 +185,8 @@ def request_extension(data: dict, commitment_id: int):
                                                     "`original_deadline` stays as said on air")
 @blp.alt_response(409, description="`no_pending_extension`: no request is waiting")
 def approve_extension(data: dict, commitment_id: int):
-    return _shown(lifecycle.decide_extension(commitment_id, current_user, True, data.get("note")))
+    return _shown(lifecycle.decide_extension(commitment_id, current_user, True, data.get("note"),
+                                             data.get("public_reason")))
 
 
 @blp.route("/<int:commitment_id>/extension/reject", methods=["POST"])
@@ -191,4 +195,5 @@ def approve_extension(data: dict, commitment_id: int):
 @blp.response(200, CommitmentDetailOut, description="the deadline stays as it was")
 @blp.alt_response(409, description="`no_pending_extension`: no request is waiting")
 def reject_extension(data: dict, commitment_id: int):
-    return lifecycle.decide_extension(commitment_id, current_user, False, data.get("note"))
+    return lifecycle.decide_extension(commitment_id, current_user, False, data.get("note"),
+                                      data.get("public_reason"))

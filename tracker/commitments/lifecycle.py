@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from ..cases.personal_data import masked
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..follows import service as follows
@@ -41,9 +42,10 @@ class CommitmentChange:
     actor: User
     recorded: bool = False
 
-    def record(self, before: Any, after: Any, note: str = "") -> CommitmentEvent:
+    def record(self, before: Any, after: Any, note: str = "", public_reason: str = "") -> CommitmentEvent:
         event = CommitmentEvent(commitment_id=self.commitment.id, actor_id=self.actor.id,
-                                action=self.move.event, before=before, after=after, note=note)
+                                action=self.move.event, before=before, after=after, note=note,
+                                public_reason=public_reason)
         db.session.add(event)
         self.recorded = True
         return event
@@ -77,6 +79,14 @@ def _locked(commitment_id: int) -> Commitment | None:
     return db.session.get(Commitment, commitment_id)
 
 
+def lock(commitment_id: int) -> Commitment:
+    """The commitment with its row locked until the transaction ends; 404 when there is none.
+    For changes written outside `changing()` (a follower's dispute has no role to check)."""
+    commitment = _locked(commitment_id)
+    assert commitment is not None
+    return commitment
+
+
 def clean_text(value: str | None, field: str, *, required: bool, limit: int = NOTE_MAX) -> str:
     """Stripped text; 422 on the field when it is required and blank, or too long."""
     text = (value or "").strip()
@@ -87,6 +97,18 @@ def clean_text(value: str | None, field: str, *, required: bool, limit: int = NO
     return text
 
 
+def public_reason(value: str | None, *, required: bool) -> str:
+    """The reason the public reads, personal data masked (a phone typed into it is published
+    as 138****7777); 422 on `public_reason` when it is required and blank, or too long."""
+    return masked(clean_text(value, "public_reason", required=required))
+
+
+def _reason_required(action: str, data: dict) -> bool:
+    # Ending a commitment unfulfilled, or verifying it against the citizen's word, must be
+    # explained to the public.
+    return action == "close_unfulfilled" or (action == "verify" and data.get("satisfaction") == "unsatisfied")
+
+
 def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitment:
     """Move the commitment's status as the table allows: progress, claim_done,
     claim_unfulfillable, verify, reopen, close_unfulfilled. `data` is the request body."""
@@ -95,6 +117,7 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
     with changing(commitment_id, actor, action) as change:
         commitment, target = change.commitment, change.move.target
         note = clean_text(data.get("note"), "note", required=action not in NOTE_OPTIONAL)
+        reason = public_reason(data.get("public_reason"), required=_reason_required(action, data))
         shown = ("status", *SHOWN.get(action, ()))
         before = _values(commitment, shown)
         if action == "progress" and data.get("percent") is not None:
@@ -107,7 +130,7 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
         after = _values(commitment, shown)
         if target in rules.CLOSED:
             _lapse_pending(commitment, actor, before, after)
-        event = change.record(before, after, note)
+        event = change.record(before, after, note, reason)
         if before["status"] != after["status"]:   # followers hear of status changes only
             follows.enqueue_status_change(commitment, event)
     return commitment
@@ -172,11 +195,15 @@ def _ensure_not_past(deadline: date) -> None:
                            fields={"deadline": [f"Must be {rules.today().isoformat()} or later."]})
 
 
-def request_extension(commitment_id: int, actor: User, deadline: date, reason: str | None) -> Commitment:
-    """A pending request to move the deadline to a later day; one pending at a time."""
+def request_extension(commitment_id: int, actor: User, deadline: date, reason: str | None,
+                      reason_for_public: str | None = None) -> Commitment:
+    """A pending request to move the deadline to a later day; one pending at a time.
+    `reason_for_public` is proposed to the public: it becomes public with the approval, unless
+    the supervisor gives one of their own."""
     with changing(commitment_id, actor, "request_extension") as change:
         commitment = change.commitment
         reason = clean_text(reason, "reason", required=True)
+        proposed = public_reason(reason_for_public, required=False)
         if pending_extension(commitment.id) is not None:
             raise ConflictError("An extension request is already waiting for a decision.", code="extension_pending")
         if deadline <= commitment.deadline:
@@ -189,16 +216,18 @@ def request_extension(commitment_id: int, actor: User, deadline: date, reason: s
         db.session.flush()
         deadline_now = commitment.deadline.isoformat()
         change.record({"deadline": deadline_now, "extension": None},
-                      {"deadline": deadline_now, "extension": extension_view(request)}, reason)
+                      {"deadline": deadline_now, "extension": extension_view(request)}, reason, proposed)
     return commitment
 
 
-def decide_extension(commitment_id: int, actor: User, approve: bool, note: str | None) -> Commitment:
+def decide_extension(commitment_id: int, actor: User, approve: bool, note: str | None,
+                     reason_for_public: str | None = None) -> Commitment:
     """Approve (the deadline moves; the original deadline stays as it was) or reject the
     pending request; 409 `no_pending_extension` when there is none."""
     with changing(commitment_id, actor, "approve_extension" if approve else "reject_extension") as change:
         commitment = change.commitment
         note = clean_text(note, "note", required=False)
+        reason = public_reason(reason_for_public, required=False)
         request = pending_extension(commitment.id)
         if request is None:
             raise ConflictError("No extension request is waiting for a decision.", code="no_pending_extension")
@@ -209,6 +238,16 @@ def decide_extension(commitment_id: int, actor: User, approve: bool, note: str |
         _decide(request, ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED, actor, note)
         if approve:
             commitment.deadline = request.requested_deadline
+            reason = reason or _proposed_reason(commitment, request)
         change.record(before, {"deadline": commitment.deadline.isoformat(), "extension": extension_view(request)},
-                      note)
+                      note, reason)
     return commitment
+
+
+def _proposed_reason(commitment: Commitment, request: ExtensionRequest) -> str:
+    """The public reason the department gave with its request, if it gave one."""
+    for event in reversed(commitment.events):
+        after = event.after if isinstance(event.after, dict) else {}
+        if event.action == "extension_requested" and (after.get("extension") or {}).get("id") == request.id:
+            return event.public_reason
+    return ""

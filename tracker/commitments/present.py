@@ -32,6 +32,9 @@ STATUS_TONES = {
     CommitmentStatus.CLAIMED_DONE: "scheduled", CommitmentStatus.VERIFIED: "ok",
     CommitmentStatus.CLAIMED_UNFULFILLABLE: "warn", CommitmentStatus.CLOSED_UNFULFILLED: "danger",
 }
+# A verification the citizen did not accept at the call-back never reads as a plain "verified".
+VERIFIED_UNSATISFIED_LABEL = _l("Verified – caller not satisfied")
+VERIFIED_UNSATISFIED_TONE = "warn"
 SATISFACTION_LABELS = {
     Satisfaction.SATISFIED: _l("Satisfied"),
     Satisfaction.BASICALLY_SATISFIED: _l("Basically satisfied"),
@@ -51,6 +54,9 @@ EVENT_LABELS = {
     "evidence_added": _l("Evidence added"),
     "evidence_published": _l("Evidence made public"),
     "evidence_unpublished": _l("Evidence withdrawn from public view"),
+    "dispute_raised": _l("A follower says it is not resolved"),
+    "dispute_reopened": _l("Reopened after a follower said it is not resolved"),
+    "dispute_answered": _l("Answer to a follower who said it is not resolved"),
 }
 FIELD_LABELS = {
     "status": _l("Status"), "deadline": _l("Deadline"), "progress_percent": _l("Progress"),
@@ -58,13 +64,24 @@ FIELD_LABELS = {
 }
 
 
+def verified_unsatisfied(status: CommitmentStatus | str | None, satisfaction: Satisfaction | str | None) -> bool:
+    return status is not None and CommitmentStatus(status) is CommitmentStatus.VERIFIED \
+        and satisfaction is not None and Satisfaction(satisfaction) is Satisfaction.UNSATISFIED
+
+
 @bp.app_template_global()
-def commitment_status_label(status: CommitmentStatus | str) -> str:
+def commitment_status_label(status: CommitmentStatus | str,
+                            satisfaction: Satisfaction | str | None = None) -> str:
+    """The status in words; verified with an unsatisfied citizen says so."""
+    if verified_unsatisfied(status, satisfaction):
+        return str(VERIFIED_UNSATISFIED_LABEL)
     return str(STATUS_LABELS.get(CommitmentStatus(status), status))
 
 
 @bp.app_template_global()
-def commitment_status_tone(status: CommitmentStatus | str) -> str:
+def commitment_status_tone(status: CommitmentStatus | str, satisfaction: Satisfaction | str | None = None) -> str:
+    if verified_unsatisfied(status, satisfaction):
+        return VERIFIED_UNSATISFIED_TONE
     return STATUS_TONES.get(CommitmentStatus(status), "neutral")
 
 
@@ -126,7 +143,11 @@ class FieldChange:
 
 
 @bp.app_template_global()
-def timeline_event_label(action: str) -> str:
+def timeline_event_label(action: str, after: object = None) -> str:
+    """What happened, in words; `after` (the event's values) tells a verification against the
+    citizen's word from a plain one."""
+    if action == "verified" and isinstance(after, dict) and after.get("satisfaction") == Satisfaction.UNSATISFIED.value:
+        return str(VERIFIED_UNSATISFIED_LABEL)
     return str(EVENT_LABELS.get(action, action))
 
 

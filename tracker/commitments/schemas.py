@@ -25,6 +25,12 @@ DUE_SOON_DESCRIPTION = (
     "calendar); never true together with `is_overdue`"
 )
 NOTE_MAX = 2000
+PUBLIC_REASON_DESCRIPTION = (
+    "what the public reads about this decision in the commitment's public story (public page, public API, "
+    "Open311 `status_notes`, feeds, followers' mail), beside the internal `note`; personal data typed into it "
+    "(phone and ID numbers, e-mail addresses, plates, names after 来电人/市民) is masked when it is saved. "
+    f"At most {NOTE_MAX} characters."
+)
 UPLOAD_DESCRIPTION = (
     "a JPEG, PNG or WebP image or a PDF document, judged by its content (its first bytes), never by "
     "its name or declared type. Empty: 422. Larger than the limit (10 MB by default, setting "
@@ -33,7 +39,8 @@ UPLOAD_DESCRIPTION = (
 TIMELINE_ACTIONS = (
     "`committed`, `progress_reported`, `claimed_done`, `claimed_unfulfillable`, `verified`, `reopened`, "
     "`closed_unfulfilled`, `extension_requested`, `extension_approved`, `extension_rejected`, "
-    "`evidence_added`, `evidence_published`, `evidence_unpublished`"
+    "`evidence_added`, `evidence_published`, `evidence_unpublished`, `dispute_raised` (a follower says a "
+    "verified commitment is not resolved; no actor), `dispute_reopened`, `dispute_answered`"
 )
 RESPONSIBILITY_DESCRIPTION = (
     "what the reading department is to it: `lead` — its own department made it and acts on it "
@@ -136,7 +143,8 @@ class TimelineEventOut(Schema):
     at = fields.AwareDateTime()
     before = fields.Raw(allow_none=True, metadata={"description": "the values the change replaced"})
     after = fields.Raw(allow_none=True, metadata={"description": "the values it set"})
-    note = fields.String()
+    note = fields.String(metadata={"description": "internal: never public"})
+    public_reason = fields.String(metadata={"description": PUBLIC_REASON_DESCRIPTION})
 
 
 class ExtensionOut(Schema):
@@ -224,10 +232,27 @@ class NoteIn(Schema):
     note = _note(True, "why; may not be blank")
 
 
+def _public_reason(required: bool, description: str) -> fields.String:
+    return fields.String(required=required, validate=validate.Length(max=NOTE_MAX),
+                         metadata={"description": f"{description}; {PUBLIC_REASON_DESCRIPTION}"})
+
+
+class ReopenIn(NoteIn):
+    public_reason = _public_reason(False, "why it was sent back, for the public (optional)")
+
+
+class CloseUnfulfilledIn(NoteIn):
+    public_reason = _public_reason(True, "why it cannot be fulfilled, for the public; required, may not be "
+                                         "blank (422 without, and nothing changes)")
+
+
 class VerifyIn(Schema):
     satisfaction = fields.String(required=True, validate=validate.OneOf([s.value for s in Satisfaction]),
                                  metadata={"description": "the citizen's answer at the call-back (回访)"})
     note = _note(False, "what the check found")
+    public_reason = _public_reason(False, "required when `satisfaction` is `unsatisfied` (422 without, and "
+                                          "nothing changes): why it is verified although the citizen is not "
+                                          "satisfied")
 
 
 class ExtensionIn(Schema):
@@ -236,10 +261,15 @@ class ExtensionIn(Schema):
                        "(422 otherwise)"})
     reason = fields.String(required=True, validate=validate.Length(max=NOTE_MAX),
                            metadata={"description": "why more time is needed; may not be blank"})
+    public_reason = _public_reason(False, "proposed to the public: shown once the extension is approved, "
+                                          "unless the supervisor gives a public reason of their own")
 
 
 class DecisionIn(Schema):
     note = _note(False, "the supervisor's note to the department")
+    public_reason = _public_reason(False, "approve: why the deadline moves, for the public (default: the "
+                                          "department's proposed one); reject: kept in the internal timeline "
+                                          "(a refused extension changes nothing public)")
 
 
 class PublishIn(Schema):

@@ -55,6 +55,9 @@ TABLE: dict[str, Move] = {
     "reopen": Move(_supervisor(frozenset({CLAIMED_DONE, CLAIMED_UNFULFILLABLE})), IN_PROGRESS, "reopened"),
     "close_unfulfilled": Move(_supervisor(frozenset({CLAIMED_UNFULFILLABLE})), CLOSED_UNFULFILLED,
                               "closed_unfulfilled"),
+    # A follower's dispute of a verification (群众反映未解决): reopen it, or answer and let it stand.
+    "reopen_disputed": Move(_supervisor(frozenset({VERIFIED})), IN_PROGRESS, "dispute_reopened"),
+    "answer_dispute": Move(_supervisor(frozenset({VERIFIED})), None, "dispute_answered"),
     # Extensions, while the commitment is open (a pending request lapses when it closes).
     "request_extension": Move(_department(OPEN), None, "extension_requested"),
     "approve_extension": Move(_supervisor(OPEN), None, "extension_approved"),

@@ -115,6 +115,8 @@ def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer
     # Spread the steps between the broadcast and now: a timeline never runs ahead of the clock.
     gap = min(timedelta(days=3), (utcnow() - commitment.spoken_at) / (len(steps) + 1))
     previous, moment = "committed", commitment.spoken_at
+    satisfaction = (Satisfaction.UNSATISFIED if n % 4 == 3 else
+                    Satisfaction.SATISFIED if n % 3 else Satisfaction.BASICALLY_SATISFIED)
     for step in steps:
         moment += gap
         if step == "extension_requested":
@@ -122,7 +124,10 @@ def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer
             continue
         actor = supervisor if step in BY_SUPERVISOR else department_user
         after = "in_progress" if step == "reopened" else step
-        _event(commitment, actor, ACTIONS.get(step, step), previous, after, moment, _note(step))
+        unsatisfied = step == "verified" and satisfaction is Satisfaction.UNSATISFIED
+        _event(commitment, actor, ACTIONS.get(step, step), previous, after, moment, _note(step),
+               UNSATISFIED_REASON if unsatisfied else PUBLIC_REASONS.get(step, ""),
+               satisfaction.value if step == "verified" else None)
         previous = after
         commitment.claimed_done_at = moment if step == "claimed_done" else (
             None if step == "reopened" else commitment.claimed_done_at)
@@ -132,8 +137,7 @@ def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer
     commitment.progress_percent = {"verified": 100, "claimed_done": 100, "in_progress": 40, "extension": 40,
                                    "sent_back": 80}.get(status, 0)
     if status == "verified":
-        commitment.satisfaction = (Satisfaction.UNSATISFIED if n % 4 == 3 else
-                                   Satisfaction.SATISFIED if n % 3 else Satisfaction.BASICALLY_SATISFIED)
+        commitment.satisfaction = satisfaction
 
 
 def _request_extension(commitment: Commitment, user: User | None, at: datetime) -> None:
@@ -158,8 +162,15 @@ def _note(step: str) -> str:
             "reopened": "暗访发现路面仍有积水，退回继续整改。"}.get(step, "")
 
 
+# What the public reads of the supervisor's decisions (the notes above stay internal).
+PUBLIC_REASONS = {"closed_unfulfilled": "该路段已纳入旧城改造规划，原方案无法实施，转为长期督办。",
+                  "reopened": "暗访发现仍未整改到位，退回继续办理。"}
+UNSATISFIED_REASON = "整改已按承诺完成，回访时群众仍不满意，列入回头看跟进。"
+
+
 def _event(commitment: Commitment, actor: User | None, action: str, before: str | None, after: str,
-           at: datetime, note: str) -> None:
+           at: datetime, note: str, public_reason: str = "", satisfaction: str | None = None) -> None:
+    values = {"status": after, **({"satisfaction": satisfaction} if satisfaction else {})}
     db.session.add(CommitmentEvent(commitment_id=commitment.id, actor_id=actor.id if actor else None,
                                    action=action, before={"status": before} if before else None,
-                                   after={"status": after}, note=note, at=at))
+                                   after=values, note=note, public_reason=public_reason, at=at))

@@ -148,6 +148,8 @@ class ExtensionForm(ActionForm):
     deadline = DateField(_l("New deadline"), validators=[InputRequired(_l("Choose the new deadline."))])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Say why more time is needed.")),
                                                      Length(max=NOTE_MAX)], render_kw={"rows": 3})
+    public_reason = TextAreaField(_l("Public reason (optional)"), validators=[Optional(), Length(max=NOTE_MAX)],
+                                  render_kw={"rows": 2})
     SERVICE_MESSAGES = {"reason": _l("Say why more time is needed.")}
 
     def __init__(self, *args, current_deadline: date | None = None, **kwargs) -> None:

@@ -147,7 +147,8 @@ def claim_unfulfillable(commitment_id: int):
 @allow("department")
 def request_extension(commitment_id: int):
     def act(commitment: Commitment, form: ExtensionForm) -> str:
-        lifecycle.request_extension(commitment.id, current_user, form.deadline.data, form.reason.data)
+        lifecycle.request_extension(commitment.id, current_user, form.deadline.data, form.reason.data,
+                                    form.public_reason.data)
         return _("Your extension request was sent; a supervisor will decide it.")
 
     return _act(commitment_id, "request_extension", "extension", ExtensionForm, act)

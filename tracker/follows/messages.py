@@ -42,9 +42,24 @@ def already_following(commitment: Commitment) -> Letter:
 
 def status_change(commitment: Commitment, event: CommitmentEvent, unsubscribe_url: str) -> Letter:
     before, after = (event.before or {}).get("status"), (event.after or {}).get("status")
+    # A verification the citizen did not accept says so, in the subject too.
+    satisfaction = (event.after or {}).get("satisfaction")
     return _letter("status", lambda c: gettext("[Face-to-Face Tracker] Now %(status)s: %(content)s",
-                                               status=_status_words(after), content=c),
-                   commitment, before=before, after=after, unsubscribe_url=unsubscribe_url)
+                                               status=_status_words(after, satisfaction), content=c),
+                   commitment, before=before, after=after, after_satisfaction=satisfaction,
+                   public_reason=event.public_reason, unsubscribe_url=unsubscribe_url)
+
+
+def dispute_link(commitment: Commitment, dispute_url: str, days: int) -> Letter:
+    return _letter("dispute_link", lambda c: gettext("[Face-to-Face Tracker] Say it is not resolved: %(content)s",
+                                                     content=c),
+                   commitment, dispute_url=dispute_url, days=days)
+
+
+def dispute_answered(commitment: Commitment, event: CommitmentEvent, unsubscribe_url: str) -> Letter:
+    return _letter("dispute_answered", lambda c: gettext("[Face-to-Face Tracker] A dispute was answered: %(content)s",
+                                                         content=c),
+                   commitment, public_reason=event.public_reason, unsubscribe_url=unsubscribe_url)
 
 
 def page_url(commitment: Commitment) -> str:
@@ -65,8 +80,8 @@ def _letter(name: str, subject, commitment: Commitment, **context) -> Letter:  #
     return Letter(subject=title, text=("\n\n" + "-" * 40 + "\n\n").join(texts) + "\n", html=html)
 
 
-def _status_words(status: str | None) -> str:
-    return commitment_status_label(status) if status else ""
+def _status_words(status: str | None, satisfaction: str | None = None) -> str:
+    return commitment_status_label(status, satisfaction) if status else ""
 
 
 def _shorten(text: str) -> str:

@@ -3,6 +3,7 @@ from .accounts import ApiToken, Department, DepartmentKind, DisplayToken, Role, 
 from .cases import Case, CaseDepartment, CaseSource, CaseStatus
 from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest,
                           ExtensionStatus, Satisfaction, TimelineImmutableError)
+from .disputes import Dispute, DisputeStatus
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
@@ -17,7 +18,7 @@ __all__ = [
     "Ballot", "Choice", "CodeMode", "Poll",
     "ImportJob", "ImportState",
     "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
-    "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
+    "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "Dispute", "DisputeStatus", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
     "ExtensionStatus", "Follow", "ItemKind", "ItemState", "LoginThrottle", "OutgoingMail", "ReminderDigest", "ReminderItem",
     "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
 ]

@@ -97,6 +97,8 @@ class CommitmentEvent(db.Model):
     before: Mapped[Any] = mapped_column(JSON)
     after: Mapped[Any] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # What the public reads about this decision (personal data masked); `note` stays internal.
+    public_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     commitment: Mapped[Commitment] = relationship(back_populates="events")

@@ -23,7 +23,8 @@ from .types import UTCDateTime, utcnow
 # their departments, a vote's final tally). Ballots, users, tokens, mail and reminders are not among them, so a
 # live vote or a sign-in does not empty the public caches.
 PUBLIC_TABLES = frozenset({"commitments", "commitment_events", "extension_requests", "attachments", "episodes",
-                           "cases", "case_departments", "rundown_items", "departments", "polls"})
+                           "cases", "case_departments", "rundown_items", "departments", "polls",
+                           "commitment_disputes"})
 _CHANGED = "tracker.public_data_changed"
 _ROW = 1
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

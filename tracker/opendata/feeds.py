@@ -2,7 +2,8 @@
 
 An entry is one public timeline event (`PUBLIC_ACTIONS`): its title names the department,
 what was promised and what happened; its summary lists the public values that moved
-(status, deadline, progress, satisfaction). Never a note, never who did it, never a file.
+(status, deadline, progress, satisfaction) and the decision's public reason. Never a note,
+never who did it, never a file.
 Entry ids are tag URIs on the host of BASE_URL, stable for the life of the event.
 """
 from __future__ import annotations
@@ -90,7 +91,7 @@ def entry_title(event: CommitmentEvent) -> str:
     if len(promised) > TITLE_LENGTH:
         promised = promised[:TITLE_LENGTH - 1] + "…"
     return _("%(department)s: %(promise)s — %(event)s", department=event.commitment.department.name,
-             promise=promised, event=timeline_event_label(event.action))
+             promise=promised, event=timeline_event_label(event.action, event.after))
 
 
 def entry_summary(event: CommitmentEvent) -> str:
@@ -102,7 +103,9 @@ def entry_summary(event: CommitmentEvent) -> str:
                      or event.commitment.original_deadline.isoformat())]
     if event_requested_late(event):
         changes.append(_("Requested late"))
-    return "; ".join([timeline_event_label(event.action), *changes])
+    if event.public_reason:
+        changes.append(_("Reason: %(reason)s", reason=event.public_reason))
+    return "; ".join([timeline_event_label(event.action, event.after), *changes])
 
 
 def _public(values: object) -> dict:

@@ -15,6 +15,9 @@ Decisions (see also README.md, "Open data"):
   Shanghai) of the latest deadline in force among its open commitments.
 - Without `service_request_id` and dates, the window is the last 90 days of
   `requested_datetime`; at most 1000 requests are answered, newest first.
+- `status_notes` counts the commitments by status — a verification the citizen did not accept
+  counts apart, as "verified – caller not satisfied", never as a plain "verified" — says how many
+  followers' disputes wait for an answer, and ends with the latest public reason given.
 - Nothing private: no complainant, no notes, no staff; `media_url` is released evidence only.
 """
 from __future__ import annotations
@@ -31,10 +34,10 @@ from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
-from ..commitments.present import STATUS_LABELS
+from ..commitments.present import STATUS_LABELS, VERIFIED_UNSATISFIED_LABEL
 from ..extensions import db
 from ..models import (Attachment, Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus,
-                      RundownItem, utcnow)
+                      Dispute, DisputeStatus, RundownItem, Satisfaction, utcnow)
 from ..public.schemas import PUBLIC_ACTIONS
 
 MAX_REQUESTS = 1000
@@ -74,6 +77,9 @@ class CaseFacts:
     open_deadline: date | None = None
     last_public_event: datetime | None = None
     media_id: int | None = None
+    unsatisfied: int = 0          # verified, the citizen not satisfied (also counted as verified)
+    open_disputes: int = 0
+    public_reason: str = ""       # the latest public reason among its commitments' public events
 
 
 def parse_query(args) -> RequestQuery:  # noqa: ANN001 - the request's args, a MultiDict
@@ -225,7 +231,26 @@ def _facts(case_ids: list[int]) -> dict[int, CaseFacts]:
         .where(mine, Attachment.public.is_(True), Attachment.content_type.like("image/%")).group_by(Commitment.case_id)
     for case_id, attachment_id in db.session.execute(media):
         facts[case_id].media_id = attachment_id
+    _voice_facts(facts, mine)
     return facts
+
+
+def _voice_facts(facts: dict[int, CaseFacts], mine) -> None:  # noqa: ANN001 - a SQL condition
+    """Unsatisfied verifications, open disputes and the latest public reason, per case."""
+    unsatisfied = select(Commitment.case_id, func.count()).where(
+        mine, Commitment.status == CommitmentStatus.VERIFIED, Commitment.satisfaction == Satisfaction.UNSATISFIED) \
+        .group_by(Commitment.case_id)
+    for case_id, count in db.session.execute(unsatisfied):
+        facts[case_id].unsatisfied = count
+    disputes = select(Commitment.case_id, func.count()).join(Dispute, Dispute.commitment_id == Commitment.id) \
+        .where(mine, Dispute.status == DisputeStatus.OPEN).group_by(Commitment.case_id)
+    for case_id, count in db.session.execute(disputes):
+        facts[case_id].open_disputes = count
+    reasons = select(Commitment.case_id, CommitmentEvent.public_reason).join(CommitmentEvent.commitment) \
+        .where(mine, CommitmentEvent.action.in_(PUBLIC_ACTIONS), CommitmentEvent.public_reason != "") \
+        .order_by(CommitmentEvent.id)
+    for case_id, reason in db.session.execute(reasons):
+        facts[case_id].public_reason = reason   # the newest wins
 
 
 def _request(case: Case, facts: CaseFacts, site: str) -> dict:
@@ -237,7 +262,7 @@ def _request(case: Case, facts: CaseFacts, site: str) -> dict:
     return {
         "service_request_id": case.ref,
         "status": "closed" if is_closed else "open",
-        "status_notes": status_notes(counts),
+        "status_notes": status_notes(counts, facts),
         "service_name": category or _("Uncategorised"),
         "service_code": service_code(category),
         "description": f"{case.public_title} — {case.public_summary}" if case.public_summary else case.public_title,
@@ -255,14 +280,25 @@ def _request(case: Case, facts: CaseFacts, site: str) -> dict:
     }
 
 
-def status_notes(counts: Counter) -> str:
-    """A short public sentence: how many commitments, and how many in each state. Never a note."""
+def status_notes(counts: Counter, facts: CaseFacts | None = None) -> str:
+    """A short public sentence: how many commitments, and how many in each state; disputes
+    waiting; the latest public reason. Never a note."""
+    facts = facts or CaseFacts()
     total = sum(counts.values())
     if not total:
         return _("Put on air; no commitment recorded yet.")
     separator = ", " if str(get_locale()) == "en" else "，"
-    parts = separator.join(f"{label} {counts[status]}" for status, label in STATUS_LABELS.items() if counts[status])
-    return _("Commitments: %(total)d (%(parts)s)", total=total, parts=parts)
+    shown = Counter(counts)
+    shown[CommitmentStatus.VERIFIED] -= facts.unsatisfied
+    parts = [f"{label} {shown[status]}" for status, label in STATUS_LABELS.items() if shown[status] > 0]
+    if facts.unsatisfied:
+        parts.append(f"{VERIFIED_UNSATISFIED_LABEL} {facts.unsatisfied}")
+    notes = _("Commitments: %(total)d (%(parts)s)", total=total, parts=separator.join(parts))
+    if facts.open_disputes:
+        notes += " " + _("Followers say not resolved, waiting for an answer: %(count)d.", count=facts.open_disputes)
+    if facts.public_reason:
+        notes += " " + _("Latest reason: %(reason)s", reason=facts.public_reason)
+    return notes
 
 
 def w3(moment: datetime) -> str:

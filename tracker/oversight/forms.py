@@ -52,26 +52,38 @@ def note_field(label, required: bool) -> TextAreaField:  # noqa: ANN001 - a lazy
     return TextAreaField(label, validators=[first, Length(max=NOTE_MAX)])
 
 
+def public_reason_field(label, required: bool) -> TextAreaField:  # noqa: ANN001 - a lazy string
+    first = DataRequired(message=_l("Give the public reason: the public reads it on the commitment's page.")) \
+        if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=NOTE_MAX)])
+
+
 class VerifyForm(FlaskForm):
     satisfaction = RadioField(_l("The citizen's satisfaction (from the call-back)"), choices=satisfaction_choices,
                               validators=[InputRequired(message=_l("Choose the citizen's satisfaction."))])
     note = note_field(_l("Note"), required=False)
+    # Required when the citizen is not satisfied (checked by the service: 422 beside the field).
+    public_reason = public_reason_field(_l("Public reason (required if the citizen is not satisfied)"),
+                                        required=False)
     evidence = FileField(_l("Evidence (optional)"))
     submit = SubmitField(_l("Verify"))
 
 
 class ReopenForm(FlaskForm):
     note = note_field(_l("What is still missing"), required=True)
+    public_reason = public_reason_field(_l("Public reason (optional)"), required=False)
     submit = SubmitField(_l("Send back"))
 
 
 class CloseForm(FlaskForm):
     note = note_field(_l("Why it cannot be fulfilled"), required=True)
+    public_reason = public_reason_field(_l("Public reason (shown on the public page)"), required=True)
     submit = SubmitField(_l("Close as unfulfilled"))
 
 
 class ExtensionDecisionForm(FlaskForm):
     note = note_field(_l("Note"), required=False)
+    public_reason = public_reason_field(_l("Public reason (optional; shown when approved)"), required=False)
     approve = SubmitField(_l("Approve the extension"))
     reject = SubmitField(_l("Refuse the extension"))
 

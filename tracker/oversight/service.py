@@ -62,11 +62,12 @@ def all_page(user: Any, scope: DeskFilter, page: int, per_page: int) -> tuple[li
 
 
 def verify(commitment_id: int, actor: User, satisfaction: str, note: str,
-           upload: FileStorage | None) -> AppError | None:
+           upload: FileStorage | None, public_reason: str = "") -> AppError | None:
     """Verify the claimed completion with the citizen's satisfaction, then keep `upload` (the
     site photo, the call-back record) as evidence. The verification stands even when the file is
     refused: the refusal is returned, for the page to say so."""
-    lifecycle.perform(commitment_id, "verify", actor, {"satisfaction": satisfaction, "note": note})
+    lifecycle.perform(commitment_id, "verify", actor, {"satisfaction": satisfaction, "note": note,
+                                                       "public_reason": public_reason})
     if upload is None or not upload.filename:
         return None
     try:

@@ -94,7 +94,7 @@ def verify(commitment_id: int):
         return _detail(commitment_id, 422, verify=form)
     try:
         refused = service.verify(commitment_id, current_user, form.satisfaction.data, form.note.data or "",
-                                 form.evidence.data)
+                                 form.evidence.data, form.public_reason.data or "")
     except AppError as error:
         return _refused(commitment_id, error, "verify", form)
     publish_commitment(commitment_id)
@@ -128,7 +128,7 @@ def extension(commitment_id: int):
         return _detail(commitment_id, 422, extension=form)
     approve = bool(form.approve.data)
     try:
-        lifecycle.decide_extension(commitment_id, current_user, approve, form.note.data)
+        lifecycle.decide_extension(commitment_id, current_user, approve, form.note.data, form.public_reason.data)
     except AppError as error:
         return _refused(commitment_id, error, "extension", form)
     publish_commitment(commitment_id)
@@ -170,7 +170,8 @@ def _status_move(commitment_id: int, action: str, name: str, form: FlaskForm, do
     if not form.validate_on_submit():
         return _detail(commitment_id, 422, **{name: form})
     try:
-        lifecycle.perform(commitment_id, action, current_user, {"note": form.note.data})
+        lifecycle.perform(commitment_id, action, current_user,
+                          {"note": form.note.data, "public_reason": form.public_reason.data})
     except AppError as error:
         return _refused(commitment_id, error, name, form)
     publish_commitment(commitment_id)
@@ -231,6 +232,8 @@ def readable(error: AppError, commitment_id: int | None = None) -> str:
         return _("Choose the citizen's satisfaction.")
     if "note" in error.fields:
         return _("Say why: this note is required.")
+    if "public_reason" in error.fields:
+        return _("Give the public reason: the public reads it on the commitment's page.")
     return error.message
 
 

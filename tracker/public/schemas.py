@@ -5,13 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
-from ..commitments.present import event_requested_late
+from ..commitments.present import event_requested_late, verified_unsatisfied
 from ..commitments.rules import extended_late, is_due_soon, is_overdue
-from ..commitments.schemas import DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, STATUS_DESCRIPTION, STATUSES
+from ..commitments.schemas import (DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, PUBLIC_REASON_DESCRIPTION,
+                                   STATUS_DESCRIPTION, STATUSES)
+from ..disputes.queries import disputes_of
 from ..polls.results import verdict
 
 PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
-                  "closed_unfulfilled", "extension_approved")
+                  "closed_unfulfilled", "extension_approved", "dispute_raised", "dispute_reopened", "dispute_answered")
 PUBLIC_VALUES = ("status", "deadline", "progress_percent", "satisfaction")
 
 
@@ -76,6 +78,9 @@ class PublicCommitmentOut(Schema):
         "type": "object", "nullable": True,
         "description": "the studio audience's verdict on the case in this broadcast (the vote's final tally): "
                        "`{poll_id, counts, percentages, total, satisfaction, closed_at}`; null without a closed vote"})
+    verified_unsatisfied = fields.Function(lambda c: verified_unsatisfied(c.status, c.satisfaction), metadata={
+        "type": "boolean", "description": "verified although the citizen was not satisfied at the call-back "
+                                          "(shown as 已核验（群众不满意）, never as a plain 已核验)"})
     updated_at = fields.AwareDateTime()
 
 
@@ -102,6 +107,22 @@ class PublicEventOut(Schema):
     requested_late = fields.Function(event_requested_late, metadata={
         "type": "boolean", "description": "an extension event whose request was asked after the deadline then in "
                                           "force (逾期后申请); false for every other event"})
+    public_reason = fields.String(metadata={"description": PUBLIC_REASON_DESCRIPTION + " Empty when none was "
+                                                           "given. For `dispute_raised`, the follower's statement "
+                                                           "(masked); the internal note is never here."})
+
+
+class PublicDisputeOut(Schema):
+    id = fields.Integer()
+    statement = fields.String(attribute="public_statement", metadata={
+        "description": "what the follower said, personal data masked; never who said it"})
+    raised_at = fields.AwareDateTime(attribute="created_at")
+    status = fields.Function(lambda d: d.status.value, metadata={
+        "type": "string", "enum": ["open", "reopened", "answered"],
+        "description": "`open`: waiting for a supervisor; `reopened`: the commitment went back to work; "
+                       "`answered`: the supervisor answered and the verification stands"})
+    answer = fields.String(metadata={"description": "the supervisor's public reason (reopened or answered), masked"})
+    decided_at = fields.AwareDateTime(allow_none=True)
 
 
 class PublicEvidenceOut(Schema):
@@ -117,8 +138,12 @@ class PublicCommitmentDetailOut(PublicCommitmentOut):
         lambda c: PublicEventOut(many=True).dump([e for e in c.events if e.action in PUBLIC_ACTIONS]),
         metadata={"type": "array", "items": {"type": "object"},
                   "description": "status, deadline, progress and satisfaction changes, oldest first; no notes. "
-                                 "Each event: `action`, `at`, `by`, `before`, `after`, and `requested_late` (an "
-                                 "extension asked after the deadline then in force, 逾期后申请)"})
+                                 "Each event: `action`, `at`, `by`, `before`, `after`, `public_reason`, and "
+                                 "`requested_late` (an extension asked after the deadline then in force, 逾期后申请)"})
+    disputes = fields.Function(lambda c: PublicDisputeOut(many=True).dump(disputes_of(c.id)), metadata={
+        "type": "array", "items": {"type": "object"},
+        "description": "followers' \"not resolved\" (群众反映未解决) on the verification, oldest first, with the "
+                       "outcome"})
     evidence = fields.Function(lambda c: PublicEvidenceOut(many=True).dump([a for a in c.attachments if a.public]),
                                metadata={"type": "array", "items": {"type": "object"},
                                          "description": "only what a supervisor released"})

@@ -50,6 +50,7 @@ class Update:
     at: datetime
     department: str
     content: str
+    after: object = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class PublicEvent:
     role: str | None
     changes: list[FieldChange]
     requested_late: bool = False   # an extension asked after the deadline then in force (逾期后申请)
+    public_reason: str = ""
+    after: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def latest_episodes(limit: int = 5) -> list[AiredEpisode]:
 def recent_updates(limit: int = 8) -> list[Update]:
     """The latest public events over all commitments, newest first."""
     query = (select(CommitmentEvent.commitment_id, CommitmentEvent.action, CommitmentEvent.at, Department.name,
-                    Commitment.content)
+                    Commitment.content, CommitmentEvent.after)
              .join(Commitment, Commitment.id == CommitmentEvent.commitment_id)
              .join(Department, Department.id == Commitment.department_id)
              .where(CommitmentEvent.action.in_(PUBLIC_ACTIONS))
@@ -153,7 +156,8 @@ def public_events(commitment: Commitment) -> list[PublicEvent]:
         values = _EventValues(event.action, _public_values(event.before), _public_values(event.after))
         role = event.actor.role.value if event.actor else None
         events.append(PublicEvent(event.action, event.at, role, timeline_changes(values),
-                                  requested_late=event_requested_late(event)))
+                                  requested_late=event_requested_late(event), public_reason=event.public_reason,
+                                  after=values.after))
     return events
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import true
 
 from ..commitments import queries
 from ..commitments.present import status_choices
+from ..disputes.queries import disputes_of
 from ..permissions import ANYONE, allow
 from . import cache, conditional, league, listing, service, stats, trends
 
@@ -49,7 +50,7 @@ def commitments():
 def commitment(commitment_id: int):
     item = service.get_commitment(commitment_id)
     return render_template("public/commitment.html", commitment=item, events=service.public_events(item),
-                           evidence=service.released_evidence(item))
+                           evidence=service.released_evidence(item), disputes=disputes_of(item.id))
 
 
 @bp.route("/episodes/<int:episode_id>")
