@@ -22,19 +22,19 @@ from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
 from .episodes.api import blp as episodes_api
 from .extensions import db, limiter, migrate, socketio
+from .follows.views import bp as follows_pages
 from .followup.api import blp as followup_api
 from .followup.views import bp as followup_pages
-from .follows.views import bp as follows_pages
 from .health import blp as health_api
 from .letters.views import bp as letters_pages
 from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
+from .oversight.views import bp as oversight_pages
 from .polls import tallies
 from .polls.api import blp as polls_api
 from .polls.views import bp as polls_pages
-from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
 from .rundown.api import blp as rundown_api

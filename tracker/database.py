@@ -47,7 +47,7 @@ class SQLiteWriteLock:
 
 
 # One lock per SQLite engine; sessions find theirs through the engine they are bound to.
-_locks: "weakref.WeakKeyDictionary[Engine, SQLiteWriteLock]" = weakref.WeakKeyDictionary()
+_locks: weakref.WeakKeyDictionary[Engine, SQLiteWriteLock] = weakref.WeakKeyDictionary()
 
 
 def init_app(app: Flask) -> None:
@@ -108,7 +108,7 @@ def _lock_of(session: Session) -> SQLiteWriteLock | None:
         return None
     try:
         bind = session.get_bind()
-    except Exception:  # an unbound session has nothing to guard
+    except Exception:  # noqa: BLE001 - an unbound session has nothing to guard
         return None
     return _locks.get(getattr(bind, "engine", bind))
 

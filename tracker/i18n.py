@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 

@@ -66,7 +66,7 @@ def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:
             change = expire_graphic(episode_id, out_at)
             if change is not None:
                 publish(change)
-        except Exception:  # noqa: BLE001 - a background task has nobody else to report to
+        except Exception:
             app.logger.exception("auto-out of episode %s failed", episode_id)
 
 
@@ -139,7 +139,7 @@ def _close_due(app: Flask, episode_id: int) -> None:
             change = polls.expire_due(episode_id)
             if change is not None:
                 publish(change)
-        except Exception:  # noqa: BLE001 - a background task has nobody else to report to
+        except Exception:
             app.logger.exception("closing the vote of episode %s failed", episode_id)
 
 

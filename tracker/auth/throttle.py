@@ -26,6 +26,7 @@ from ..models import LoginThrottle, User, utcnow
 from ..models.login_throttles import EVERY_USERNAME
 from .service import authenticate
 
+
 class LoginDelayed(Exception):
     """This address, or this username from it, must wait `seconds` before the next attempt."""
 

@@ -1,6 +1,8 @@
 """The case pool's page forms: the filter bar and the case editor."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -52,8 +54,8 @@ class ServiceErrors:
     """Puts a refusal from the service on a form: `SERVICE_FIELDS` says where a service field
     name lands, `SERVICE_MESSAGES` what to say there instead of the service's words."""
 
-    SERVICE_FIELDS: dict[str, str] = {}
-    SERVICE_MESSAGES: dict = {}
+    SERVICE_FIELDS: ClassVar[dict[str, str]] = {}
+    SERVICE_MESSAGES: ClassVar[dict] = {}
     form_errors: list
 
     def show_error(self, error: AppError) -> None:

@@ -70,7 +70,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text).casefold().rstrip("*:：")
 
 
-HEADER_NAMES = {_normalise(name): f.name for f in FIELDS for name in (f.headers + (f.name,))}
+HEADER_NAMES = {_normalise(name): f.name for f in FIELDS for name in (*f.headers, f.name)}
 
 
 def auto_mapping(columns: Iterable[str]) -> dict[str, int | None]:

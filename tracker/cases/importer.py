@@ -23,8 +23,7 @@ from ..extensions import db
 from ..models import Case, CaseSource, Department, User, utcnow
 from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
 from .import_files import ImportFileError, Row, Table, read_table
-from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
-                             source_of)
+from .import_mapping import FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of, source_of
 from .labels import source_label
 from .refs import assign_ref
 

@@ -5,11 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..bounds import page_number
 from ..departments.service import list_departments
 from ..errors import AppError
 from ..models import Case, Department
 from ..permissions import allow, ensure_case_visible
-from ..bounds import page_number
 from . import labels, privacy, service
 from .forms import CaseEditForm, CaseFilterForm, CaseForm, PublicTextForm, form_data_of
 

@@ -14,9 +14,22 @@ from ..realtime import publish
 from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
-from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut, OfficialsQuery, ProgressIn, VerifyIn,
-                      WithdrawIn)
+from .schemas import (
+    CommitmentDetailOut,
+    CommitmentIn,
+    CommitmentListOut,
+    CommitmentOut,
+    CommitmentPatch,
+    CommitmentQuery,
+    DecisionIn,
+    ExtensionIn,
+    NoteIn,
+    OfficialOut,
+    OfficialsQuery,
+    ProgressIn,
+    VerifyIn,
+    WithdrawIn,
+)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")
@@ -100,7 +113,7 @@ def _move(commitment_id: int, action: str, data: dict):
     return _shown(lifecycle.perform(commitment_id, action, current_user, data))
 
 
-def _shown(commitment):  # noqa: ANN001, ANN202 - the Commitment, passed through
+def _shown(commitment):  # noqa: ANN001 - the Commitment, passed through
     """Push the new status to the displays of coming episodes that follow this commitment up."""
     publish_commitment(commitment.id)
     return commitment

@@ -19,8 +19,7 @@ from sqlalchemy import select, update
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..follows import service as follows
-from ..models import (Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User,
-                      utcnow)
+from ..models import Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User, utcnow
 from . import queries, rules, states
 from .states import Move
 

@@ -17,7 +17,17 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import Case, CaseDepartment, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest, ExtensionStatus, Role
+from ..models import (
+    Case,
+    CaseDepartment,
+    Commitment,
+    CommitmentStatus,
+    Department,
+    Episode,
+    ExtensionRequest,
+    ExtensionStatus,
+    Role,
+)
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)

@@ -1,8 +1,8 @@
 """What the commitments API takes and gives; the same schemas validate requests and write the OpenAPI document."""
 from __future__ import annotations
 
-from flask_smorest.fields import Upload
 from flask_login import current_user
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery

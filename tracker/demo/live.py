@@ -9,11 +9,25 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..commitments import queries, rules
 from ..commitments.vague import vague_reason
 from ..extensions import db
-from ..commitments import queries, rules
-from ..models import (Case, Commitment, CommitmentEvent, CommitmentStatus, Episode, ExtensionRequest, ItemKind,
-                      ItemState, RundownEvent, RundownFollowup, RundownItem, Satisfaction, User, utcnow)
+from ..models import (
+    Case,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Episode,
+    ExtensionRequest,
+    ItemKind,
+    ItemState,
+    RundownEvent,
+    RundownFollowup,
+    RundownItem,
+    Satisfaction,
+    User,
+    utcnow,
+)
 
 PLANNED_SECONDS = 480
 # Each past case's commitment walks this far along its life (cycled over the cases), with a

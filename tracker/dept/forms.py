@@ -6,6 +6,7 @@ services' refusals into messages next to the fields they concern.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -99,7 +100,7 @@ class ActionForm(FlaskForm):
     """A form that posts one operation; `show_error` puts a service's refusal on it."""
 
     # What a service's `fields` key means on this form, and what to say instead of its English.
-    SERVICE_MESSAGES: dict = {}
+    SERVICE_MESSAGES: ClassVar[dict] = {}
 
     def show_error(self, error: AppError) -> None:
         for name, messages in (error.fields or {"_": [error.message]}).items():
@@ -149,7 +150,7 @@ class ExtensionForm(ActionForm):
                                                      Length(max=NOTE_MAX)], render_kw={"rows": 3})
     SERVICE_MESSAGES = {"reason": _l("Say why more time is needed.")}
 
-    def __init__(self, *args, current_deadline: date | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, current_deadline: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current_deadline = current_deadline
         if current_deadline is not None:

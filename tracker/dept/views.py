@@ -14,16 +14,25 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..bounds import page_number
 from ..commitments import evidence, lifecycle, queries, states
 from ..commitments.push import publish_commitment
 from ..errors import AppError, ConflictError, NotFoundError
 from ..letters import service as letter_service
 from ..models import Commitment
 from ..permissions import allow
-from ..bounds import page_number
 from . import service
-from .forms import (ActionForm, ClaimDoneForm, EvidenceForm, ExtensionForm, FilterForm, ProgressForm,
-                    UnfulfillableForm, chosen, evidence_message)
+from .forms import (
+    ActionForm,
+    ClaimDoneForm,
+    EvidenceForm,
+    ExtensionForm,
+    FilterForm,
+    ProgressForm,
+    UnfulfillableForm,
+    chosen,
+    evidence_message,
+)
 
 bp = Blueprint("dept", __name__, url_prefix="/dept")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
+from ..episodes.changes import get_episode
 from ..errors import ForbiddenError
 from ..live.display_tokens import display_token_valid
 from ..permissions import ANYONE, allow
-from ..episodes.changes import get_episode
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 

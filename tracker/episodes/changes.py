@@ -25,8 +25,19 @@ from sqlalchemy.orm import selectinload
 
 from ..errors import ConflictError, NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, Commitment, Episode, EpisodeStatus, ItemState, Poll, RundownEvent,
-                      RundownItem, User, utcnow)
+from ..models import (
+    Case,
+    CaseDepartment,
+    Commitment,
+    Episode,
+    EpisodeStatus,
+    ItemState,
+    Poll,
+    RundownEvent,
+    RundownItem,
+    User,
+    utcnow,
+)
 
 # The parts of what an episode shows, as the log records them (see `on_air_snapshot`).
 PARTS = ("items", "program", "preview", "screen", "poll")

@@ -13,11 +13,22 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
+from ..episodes.changes import Change, episode_change, get_episode
 from ..errors import InvalidError
 from ..extensions import db
-from ..models import (Commitment, CommitmentEvent, CommitmentStatus, Episode, EpisodeStatus, ItemKind, ItemState,
-                      RundownFollowup, RundownItem, Satisfaction, User)
-from ..episodes.changes import Change, episode_change, get_episode
+from ..models import (
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Episode,
+    EpisodeStatus,
+    ItemKind,
+    ItemState,
+    RundownFollowup,
+    RundownItem,
+    Satisfaction,
+    User,
+)
 from ..rundown.service import next_position
 
 DEFAULT_TITLE = "回头看"
@@ -92,7 +103,7 @@ def candidates(on: date | None = None) -> Candidates:
     recent = select(Commitment).where(Commitment.status == CommitmentStatus.VERIFIED,
                                       Commitment.id.in_(verified_since))
 
-    def run(query):  # noqa: ANN001, ANN202
+    def run(query):  # noqa: ANN001
         return list(db.session.scalars(query.options(*loads).order_by(Commitment.deadline, Commitment.id)))
 
     return Candidates(run(overdue), run(unsatisfied), run(recent))

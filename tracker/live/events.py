@@ -18,8 +18,16 @@ from ..bounds import INTEGER_MAX
 from ..errors import NotFoundError
 from ..extensions import socketio
 from ..models import Role
-from ..realtime import (CONTROL, LIVE, control_room, episode_room, publish_presence, send_presence, send_reload,
-                        send_state)
+from ..realtime import (
+    CONTROL,
+    LIVE,
+    control_room,
+    episode_room,
+    publish_presence,
+    send_presence,
+    send_reload,
+    send_state,
+)
 from . import presence
 from .display_tokens import display_token_valid
 

@@ -24,17 +24,27 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
 from ..commitments.present import STATUS_LABELS
 from ..extensions import db
-from ..models import (Attachment, Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus,
-                      RundownItem, utcnow)
+from ..models import (
+    Attachment,
+    Case,
+    CaseDepartment,
+    CaseStatus,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    RundownItem,
+    utcnow,
+)
 from ..public.schemas import PUBLIC_ACTIONS
 
 MAX_REQUESTS = 1000
@@ -178,7 +188,7 @@ def present(cases: list[Case], site: str) -> list[dict]:
     return [_request(case, facts.get(case.id, CaseFacts()), site) for case in cases]
 
 
-def _filtered(statement, query: RequestQuery):
+def _filtered(statement: Select[Any], query: RequestQuery) -> Select[Any] | None:
     """The statement narrowed by codes, dates and statuses; None when no service code exists."""
     if query.codes:
         categories = [c for c in _categories_on_air() if service_code(c) in query.codes]

@@ -47,7 +47,7 @@ class Verdict:
                 "total": self.total, "satisfaction": self.satisfaction, "closed_at": self.closed_at.isoformat()}
 
 
-def _kept():  # noqa: ANN202 - a SELECT condition
+def _kept():
     return and_(Poll.cancelled.is_(False), Poll.closed_at.is_not(None), Poll.final_satisfied.is_not(None))
 
 

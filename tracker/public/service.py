@@ -16,8 +16,20 @@ from ..commitments import rules
 from ..commitments.present import FieldChange, event_requested_late, timeline_changes
 from ..errors import NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus, Department,
-                      Episode, EpisodeStatus, ItemKind, ItemState, RundownItem)
+from ..models import (
+    Case,
+    CaseDepartment,
+    CaseStatus,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Department,
+    Episode,
+    EpisodeStatus,
+    ItemKind,
+    ItemState,
+    RundownItem,
+)
 from .schemas import PUBLIC_ACTIONS, _public_values
 
 EPISODE_COMMITMENTS_MAX = 500   # far more than one broadcast makes; keeps the page bounded

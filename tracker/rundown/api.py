@@ -6,22 +6,37 @@ answers 409 with the current running order.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..api import api_blueprint
+from ..episodes.changes import Change, get_episode, items_of
 from ..errors import ConflictError
 from ..extensions import db
 from ..models import RundownEvent
 from ..permissions import allow
-from ..episodes.changes import Change, get_episode, items_of
 from ..realtime import publish
 from . import graphics, service, undo
 from .descriptions import describe
-from .schemas import (EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, PlanIn, PreviewIn, RundownConflict, RundownOut,
-                      ScreenIn, TakeIn, UndoOut, VersionIn)
+from .schemas import (
+    EventOut,
+    GraphicIn,
+    ItemIn,
+    ItemOut,
+    MoveIn,
+    PlanIn,
+    PreviewIn,
+    RundownConflict,
+    RundownOut,
+    ScreenIn,
+    TakeIn,
+    UndoOut,
+    VersionIn,
+)
 from .states import ACTIONS
 
 STALE = ("`stale_version`, `episode_ended`, or a move the state table does not allow (`conflict`); "
@@ -34,10 +49,10 @@ def rundown_of(episode_id: int) -> dict:
     return {"version": version, "items": items_of(episode_id, with_cases=True)}
 
 
-def answer_with_rundown(view):
+def answer_with_rundown(view: Callable[..., Any]) -> Callable[..., Any]:
     """A 409 carries the current running order, so the console can redraw without asking."""
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
         except ConflictError as error:

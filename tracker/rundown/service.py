@@ -9,10 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..episodes.changes import Change, EpisodeChange, episode_change, get_episode, go_on_air, leave_air, refuse
 from ..errors import ConflictError, InvalidError
 from ..extensions import db
-from ..episodes.changes import (Change, EpisodeChange, episode_change, get_episode, go_on_air, leave_air,
-                                refuse)
 from ..models import Case, CaseStatus, ItemState, Poll, RundownItem, User
 from .states import target_state
 

@@ -12,9 +12,8 @@ Revises: 0008
 Create Date: 2026-12-05 23:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
