@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .errors import NotFoundError
 from .extensions import db
@@ -32,7 +32,10 @@ class Revocable(Protocol):
     revoked_at: object
 
 
-def revoke(model: type, record_id: int, what: str) -> Revocable:
+R = TypeVar("R", bound=Revocable)
+
+
+def revoke(model: type[R], record_id: int, what: str) -> R:
     """Mark a token revoked (once: a second revoke keeps the first moment); 404 if unknown."""
     record = db.session.get(model, record_id)
     if record is None:

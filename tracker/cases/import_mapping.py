@@ -130,8 +130,8 @@ def received_at_of(text: str) -> datetime:
     match = RECEIVED_AT.fullmatch(cleaned)
     if not match:
         raise ValueError(text)
-    parts = [int(part) if part else 0 for part in match.groups()]
-    return datetime(*parts, tzinfo=HOTLINE_TIME_ZONE)  # ValueError for 2026-02-30 or 25:00
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    return datetime(year, month, day, hour, minute, second, tzinfo=HOTLINE_TIME_ZONE)  # ValueError for 2026-02-30 or 25:00
 
 
 def source_of(text: str) -> CaseSource | None:

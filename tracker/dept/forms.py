@@ -6,7 +6,7 @@ services' refusals into messages next to the fields they concern.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -100,7 +100,7 @@ class ActionForm(FlaskForm):
     """A form that posts one operation; `show_error` puts a service's refusal on it."""
 
     # What a service's `fields` key means on this form, and what to say instead of its English.
-    SERVICE_MESSAGES: ClassVar[dict] = {}
+    SERVICE_MESSAGES: dict = {}
 
     def show_error(self, error: AppError) -> None:
         for name, messages in (error.fields or {"_": [error.message]}).items():

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -80,7 +81,14 @@ class EpisodeChange:
     logged: tuple[dict, dict] | None = None
     # More about an item for the log's `after` (a follow-up block's heading and commitments).
     item_notes: dict[str, dict] = field(default_factory=dict)
-    result: Change | None = field(default=None, init=False)
+    _result: Change | None = field(default=None, init=False, repr=False)
+
+    @property
+    def result(self) -> Change:
+        """What changed, for the caller to publish: there once the block has committed."""
+        if self._result is None:
+            raise RuntimeError("The change is read before it has committed.")
+        return self._result
 
     def items(self) -> list[RundownItem]:
         return items_of(self.episode.id)
@@ -142,7 +150,7 @@ def claim_version(episode_id: int, expected: int | None) -> int:
     return expected + 1
 
 
-def refuse(message: str, code: str = "move_not_allowed") -> None:
+def refuse(message: str, code: str = "move_not_allowed") -> NoReturn:
     raise ConflictError(message, code=code)
 
 
@@ -176,7 +184,7 @@ def episode_change(episode_id: int, expected: int | None, actor: User | None, ac
     except BaseException:
         db.session.rollback()
         raise
-    change.result = Change(episode_id, version, action, change.item_id, change.undone, change.out_at)
+    change._result = Change(episode_id, version, action, change.item_id, change.undone, change.out_at)
 
 
 def on_air_snapshot(episode: Episode, items: list[RundownItem]) -> dict:

@@ -40,7 +40,6 @@ def update_episode(episode: Episode, changes: dict, actor: User | None = None) -
             if field in changes:
                 setattr(change.episode, field, changes[field])
         change.log(before, {field: _plain(getattr(change.episode, field)) for field in EDITABLE})
-    assert change.result is not None
     return change.episode, change.result
 
 

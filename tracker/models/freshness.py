@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 # What the public pages and the public API read (timelines, evidence, broadcasts, cases and
@@ -29,7 +29,7 @@ _ROW = 1
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -77,7 +77,7 @@ def add_item(episode_id: int, case_id: int, planned_seconds: int | None, actor: 
         item = RundownItem(episode_id=episode_id, case_id=case_id, position=next_position(episode_id),
                            planned_seconds=planned_seconds, state=ItemState.QUEUED)
         db.session.add(item)
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)  # checked above
         if case.status is CaseStatus.POOL:
             case.status = CaseStatus.SCHEDULED
         db.session.flush()
@@ -133,5 +133,7 @@ def remove_item(episode_id: int, item_id: int, expected: int | None, actor: User
 
 def stint_seconds(item: RundownItem, moment: datetime) -> int:
     """Seconds on air up to `moment`: every finished stint, and the running one."""
-    running = item.state is ItemState.ON_AIR and item.started_at is not None and item.ended_at is None
-    return item.actual_seconds + (max(0, int((moment - item.started_at).total_seconds())) if running else 0)
+    started = item.started_at
+    if item.state is ItemState.ON_AIR and started is not None and item.ended_at is None:
+        return item.actual_seconds + max(0, int((moment - started).total_seconds()))
+    return item.actual_seconds
