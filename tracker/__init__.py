@@ -65,8 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
     for blueprint in API_BLUEPRINTS:
         api.api.register_blueprint(blueprint)
-    for blueprint in PAGE_BLUEPRINTS:
-        app.register_blueprint(blueprint)
+    for pages in PAGE_BLUEPRINTS:
+        app.register_blueprint(pages)
     cli.init_app(app)
     return app
 
@@ -79,7 +79,8 @@ def configure(app: Flask, instance_path: Path, test_config: dict | None) -> None
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_NAMESPACE"])
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask's documented way to add WSGI middleware; its annotation sees only the method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def init_extensions(app: Flask) -> None:
@@ -103,4 +104,5 @@ def init_extensions(app: Flask) -> None:
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
                       async_handlers=False, ping_interval=10, ping_timeout=20)
     if not app.config["WEBSOCKET_COMPRESSION"]:
-        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # outside Socket.IO's middleware
+        # Outside Socket.IO's middleware (Flask's way to add WSGI middleware; typed as a method).
+        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]

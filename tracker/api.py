@@ -32,7 +32,9 @@ MAX_PER_PAGE = 200
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "machine-readable, e.g. `invalid`"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+    # The error shape's key; marshmallow takes declared fields out of the class, so this does
+    # not hide Schema.fields at run time.
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),  # type: ignore[assignment]
                          metadata={"description": "field name (dotted for nested) → messages"})
 
 
@@ -75,7 +77,8 @@ class BoundedParser(FlaskParser):
         except json.JSONDecodeError:
             raise  # webargs answers these itself (an empty body is "missing")
         except (ValueError, RecursionError) as error:  # 5,000 digits; nesting beyond the parser
-            self._handle_invalid_json_error(error, req)
+            # webargs' annotation names only the two errors it raises itself; the hook takes any.
+            self._handle_invalid_json_error(error, req)  # type: ignore[arg-type]
         problem = json_problem(data)
         if problem:
             abort(400, problem)
@@ -123,8 +126,8 @@ def _json_type_problem(field: fields.Field, value: object) -> list[str] | dict |
         nested = {index: found for index, item in enumerate(items) if (found := json_type_errors(field.schema, item))}
         return (nested if field.many else nested.get(0)) or None
     if isinstance(field, fields.List) and isinstance(value, list):
-        listed = {index: found for index, item in enumerate(value)
-                  if (found := _json_type_problem(field.inner, item))}
+        listed = {index: problem for index, item in enumerate(value)
+                  if (problem := _json_type_problem(field.inner, item))}
         return listed or None
     return None
 

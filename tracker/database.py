@@ -57,7 +57,8 @@ def init_app(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         _locks[engine] = SQLiteWriteLock()
-        app.wsgi_app = YieldAfterEachResponse(app.wsgi_app)
+        # Flask's documented way to add WSGI middleware; its annotation sees only the method.
+        app.wsgi_app = YieldAfterEachResponse(app.wsgi_app)  # type: ignore[method-assign]
 
 
 class YieldAfterEachResponse:
@@ -110,7 +111,7 @@ def _lock_of(session: Session) -> SQLiteWriteLock | None:
         bind = session.get_bind()
     except Exception:  # noqa: BLE001 - an unbound session has nothing to guard
         return None
-    return _locks.get(getattr(bind, "engine", bind))
+    return _locks.get(bind.engine)  # a Connection's engine, or the Engine itself
 
 
 # Listeners on the Session class, registered once: Flask-SQLAlchemy makes a session per

@@ -1,6 +1,7 @@
 """Extensions, created without an app and bound to one in `create_app`."""
 from typing import TYPE_CHECKING, ClassVar
 
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,3 +42,8 @@ babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 socketio = SocketIO()
+
+
+def real_app() -> Flask:
+    """The app behind `current_app`, for a background task that outlives the request."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types the proxy as the app

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from .errors import NotFoundError
@@ -29,7 +30,7 @@ def new_secret(marker: str, nbytes: int = 32) -> NewSecret:
 
 
 class Revocable(Protocol):
-    revoked_at: object
+    revoked_at: datetime | None
 
 
 R = TypeVar("R", bound=Revocable)

@@ -182,7 +182,8 @@ def _check_row(row: Row, plan: ImportPlan, directory: DepartmentDirectory, seen:
     for f in FIELDS:
         limit, value = f.max_length, values.get(f.name, "")
         if limit and len(value) > limit:
-            column = plan.export.columns[plan.mapping[f.name]] or f.headers[0]
+            index = plan.mapping[f.name]
+            column = (plan.export.columns[index] if index is not None else None) or f.headers[0]
             reasons.append(_("%(column)s is too long: %(length)s characters, at most %(limit)s.",
                              column=column, length=len(value), limit=limit))
     departments, department_reasons = directory.resolve(values["departments"])
@@ -230,7 +231,7 @@ def plan_import(export: Export, mapping: dict[str, int | None] | None = None,
         raise ImportFileError(_("Required columns are missing: %(columns)s. The header row must name them.",
                                 columns="、".join(f.headers[0] for f in missing)))
     plan = ImportPlan(export=export, mapping=mapping, options=options or ImportOptions())
-    directory, seen = DepartmentDirectory(), {}
+    directory, seen = DepartmentDirectory(), dict[str, int]()
     plan.rows = [_check_row(row, plan, directory, seen) for row in export.data_rows]
     _decide(plan)
     return plan
@@ -269,7 +270,8 @@ def _cases_by_work_order(numbers: Iterable[str]) -> dict[str, Case]:
     for start in range(0, len(wanted), QUERY_CHUNK):
         chunk = wanted[start:start + QUERY_CHUNK]
         for case in db.session.scalars(select(Case).where(Case.work_order_no.in_(chunk))):
-            found[case.work_order_no] = case
+            if case.work_order_no is not None:  # it is one of `chunk`
+                found[case.work_order_no] = case
     return found
 
 

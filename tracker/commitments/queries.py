@@ -213,7 +213,11 @@ def _scope(user: Any, responsibility: str | None = None):
     if user.role is Role.DEPARTMENT and user.department_id:
         own = Commitment.department_id == user.department_id
         co = co_responsible_condition(user.department_id)
-        return {LEAD: own, CO_RESPONSIBLE: co}.get(responsibility, or_(own, co))
+        if responsibility == LEAD:
+            return own
+        if responsibility == CO_RESPONSIBLE:
+            return co
+        return or_(own, co)
     if user.role in (Role.PRODUCER, Role.SUPERVISOR):
         return Commitment.id.is_not(None)
     return false()

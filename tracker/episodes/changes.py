@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 
 from ..errors import ConflictError, NotFoundError
@@ -138,9 +138,9 @@ def claim_version(episode_id: int, expected: int | None) -> int:
         expected = db.session.scalar(select(Episode.version).where(Episode.id == episode_id))
         if expected is None:
             raise NotFoundError("No such episode.")
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE answers a CursorResult
         update(Episode).where(Episode.id == episode_id, Episode.version == expected)
-        .values(version=expected + 1).execution_options(synchronize_session=False))
+        .values(version=expected + 1).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         db.session.rollback()
         get_episode(episode_id)  # 404 rather than 409 for an episode that does not exist

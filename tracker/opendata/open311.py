@@ -167,9 +167,10 @@ def find_requests(query: RequestQuery, site: str) -> list[dict]:
         numbers = [int(i) for i in query.ids if i.isascii() and i.isdigit() and int(i) < 2**31]
         statement = statement.where(or_(Case.ref.in_(query.ids), Case.id.in_(numbers)))
     else:
-        statement = _filtered(statement, query)
-        if statement is None:
+        filtered = _filtered(statement, query)
+        if filtered is None:
             return []
+        statement = filtered
     statement = (statement.options(selectinload(Case.department_links).selectinload(CaseDepartment.department))
                  .order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_REQUESTS))
     return present(list(db.session.scalars(statement)), site)
@@ -196,10 +197,8 @@ def _filtered(statement: Select[Any], query: RequestQuery) -> Select[Any] | None
             return None
         statement = statement.where(Case.category.in_(categories))
     start = query.start
-    if start is None and query.end is None:
-        start = utcnow() - DEFAULT_WINDOW
-    elif start is None:
-        start = query.end - DEFAULT_WINDOW
+    if start is None:
+        start = (utcnow() if query.end is None else query.end) - DEFAULT_WINDOW
     statement = statement.where(Case.created_at >= start)
     if query.end is not None:
         statement = statement.where(Case.created_at <= query.end)

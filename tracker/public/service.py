@@ -205,7 +205,8 @@ def episode_cases(episode: Episode) -> list[EpisodeCase]:
         .order_by(Commitment.id).limit(EPISODE_COMMITMENTS_MAX)).all()
     cases: dict[int, EpisodeCase] = {}
     for item in aired:
-        cases[item.case_id] = EpisodeCase(item.case, [])
+        if item.case_id is not None and item.case is not None:  # the query asks for case items
+            cases[item.case_id] = EpisodeCase(item.case, [])
     for commitment in commitments:
         cases.setdefault(commitment.case_id, EpisodeCase(commitment.case, [])).commitments.append(commitment)
     return list(cases.values())

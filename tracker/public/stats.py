@@ -80,7 +80,8 @@ def _median(histogram: Counter) -> float | int | None:
     count = sum(histogram.values())
     if not count:
         return None
-    wanted, found, seen = ((count - 1) // 2, count // 2), [], 0
+    wanted, seen = ((count - 1) // 2, count // 2), 0
+    found: list[Any] = []
     for value in sorted(histogram):
         seen += histogram[value]
         while len(found) < 2 and seen > wanted[len(found)]:

@@ -164,8 +164,9 @@ def undo_last(data: dict, episode_id: int):
     """
     change = undo.undo_last(episode_id, data.get("version"), current_user)
     answer = changed(change)
-    return {**answer, "undone": {"action": change.undone["action"], "item_id": change.undone["item_id"],
-                                 "description": describe(change.undone["event_id"])}}
+    undone = change.undone or {}  # an undo always says what it undid
+    return {**answer, "undone": {"action": undone["action"], "item_id": undone["item_id"],
+                                 "description": describe(undone["event_id"])}}
 
 
 @blp.route("/<int:episode_id>/screen", methods=["POST"])
