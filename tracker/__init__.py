@@ -49,9 +49,9 @@ MIGRATIONS = PACKAGE_ROOT / "migrations"
 
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
                   rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api)
-PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
-                   admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages, polls_pages, vote_pages)
+PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages,
+                   oversight_pages, admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages,
+                   letters_pages, opendata_pages, follows_pages, polls_pages, vote_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

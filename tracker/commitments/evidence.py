@@ -1,9 +1,9 @@
 """Evidence for a commitment: photos (JPEG, PNG, WebP) and PDF documents.
 
 A file is judged by its first bytes, never by its name or the type the browser claims; it is
-re-encoded without its metadata (`scrub`: no GPS position, no author), stored outside `static/`, in the upload folder, under a random name, and served only to those
-who may see its commitment, with the type its content showed. Nothing of a refused upload is
-kept, on disk or in the database.
+re-encoded without its metadata (`scrub`: no GPS position, no author), stored outside `static/`,
+in the upload folder, under a random name, and served only to those who may see its commitment,
+with the type its content showed. Nothing of a refused upload is kept, on disk or in the database.
 """
 from __future__ import annotations
 

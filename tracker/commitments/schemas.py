@@ -51,7 +51,8 @@ class CommitmentIn(Schema):
     official_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     official_title = fields.String(required=True, validate=validate.Length(min=1, max=100))
     content = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    deadline = fields.Date(required=True, metadata={"description": "a day in the past is accepted (back-filling), and is overdue at once"})
+    deadline = fields.Date(required=True, metadata={
+        "description": "a day in the past is accepted (back-filling), and is overdue at once"})
     quote = fields.String(allow_none=True, validate=validate.Length(max=2000))
     spoken_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was said; default now"})
 

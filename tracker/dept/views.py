@@ -224,7 +224,8 @@ def _detail(commitment: Commitment, submitted: dict[str, ActionForm] | None = No
     if commitment.pending_extension is not None:
         forms.pop("extension", None)
     return render_template("dept/detail.html", commitment=commitment, case=commitment.case,
-                           episode=commitment.episode, forms=forms, co_responsible=co_responsible, extension=commitment.pending_extension,
+                           episode=commitment.episode, forms=forms, co_responsible=co_responsible,
+                           extension=commitment.pending_extension,
                            file_limit=evidence.describe_size(evidence.max_bytes())), status
 
 

@@ -48,7 +48,8 @@ def add_followup(episode_id: int, commitment_ids: list[int], title: str | None, 
     ids = _checked_ids(commitment_ids)
     heading = (title or "").strip() or DEFAULT_TITLE
     if len(heading) > TITLE_MAX:
-        raise InvalidError("Some fields are missing or invalid.", fields={"title": [f"At most {TITLE_MAX} characters."]})
+        raise InvalidError("Some fields are missing or invalid.",
+                           fields={"title": [f"At most {TITLE_MAX} characters."]})
     with episode_change(episode_id, None, actor, "add") as change:
         item = RundownItem(episode_id=episode_id, kind=ItemKind.FOLLOWUP, case_id=None, title=heading,
                            position=next_position(episode_id), planned_seconds=planned_seconds,
@@ -64,7 +65,8 @@ def add_followup(episode_id: int, commitment_ids: list[int], title: str | None, 
 def _checked_ids(commitment_ids: list[int] | None) -> list[int]:
     ids = list(commitment_ids or [])
     if not ids:
-        raise InvalidError("Pick at least one commitment.", fields={"commitment_ids": ["Pick at least one commitment."]})
+        raise InvalidError("Pick at least one commitment.",
+                           fields={"commitment_ids": ["Pick at least one commitment."]})
     if len(ids) > MOST_COMMITMENTS:
         raise InvalidError("Too many commitments for one block.",
                            fields={"commitment_ids": [f"At most {MOST_COMMITMENTS}."]})

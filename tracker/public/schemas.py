@@ -138,7 +138,8 @@ class DepartmentStatsOut(Schema):
         "description": "verified with the completion claimed after the deadline said on air but by the deadline "
                        "an approved extension set (延期后兑现); counted as not on time"})
     overdue = fields.Integer(metadata={"description": "open now and past the deadline in force"})
-    closed_unfulfilled = fields.Integer(metadata={"description": "closed by a supervisor as unfulfilled (以未兑现办结)"})
+    closed_unfulfilled = fields.Integer(
+        metadata={"description": "closed by a supervisor as unfulfilled (以未兑现办结)"})
     median_days_to_verification = fields.Float(allow_none=True)
     satisfaction = fields.Float(allow_none=True, metadata={
         "description": "verified with the citizen satisfied or basically satisfied, out of those with an answer"})

@@ -132,7 +132,8 @@ def plan_item(data: dict, episode_id: int, item_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
 @answer_with_rundown
 def take_next(data: dict, episode_id: int):
     """Take next: the standby item goes on air (the one on air before is done), and the next
@@ -144,8 +145,9 @@ def take_next(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, UndoOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
-                                   "changes); `stale_version`; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
+                              "changes); `stale_version`; with the running order")
 @answer_with_rundown
 def undo_last(data: dict, episode_id: int):
     """Undo the episode's last on-air action, of any kind, as a new version.
@@ -208,7 +210,8 @@ def cue_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(TakeIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_cued`: the preview is empty; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_cued`: the preview is empty; with the running order")
 @answer_with_rundown
 def take_graphic(data: dict, episode_id: int):
     """The strap on preview goes to program (on air); the preview is empty after."""
@@ -219,7 +222,8 @@ def take_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_program`: no strap is on air; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_on_program`: no strap is on air; with the running order")
 @answer_with_rundown
 def take_graphic_out(data: dict, episode_id: int):
     """The strap on program goes out."""

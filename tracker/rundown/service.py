@@ -65,7 +65,8 @@ def take_next(episode_id: int, expected: int | None, actor: User | None) -> Chan
     return change.result
 
 
-def add_item(episode_id: int, case_id: int, planned_seconds: int | None, actor: User | None) -> tuple[RundownItem, Change]:
+def add_item(episode_id: int, case_id: int, planned_seconds: int | None,
+             actor: User | None) -> tuple[RundownItem, Change]:
     """Append a case to the running order, queued."""
     get_episode(episode_id)
     if db.session.get(Case, case_id) is None:
