@@ -204,7 +204,7 @@ def _check_content_type(takes_uploads: bool) -> None:
     raise UnsupportedMediaType(f"Send the body as {expected}.")
 
 
-def _takes_a_body(view) -> bool:  # noqa: ANN001 - a view function
+def _takes_a_body(view: Callable[..., Any]) -> bool:
     parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     return any(parameter.get("in") in BODY_LOCATIONS for parameter in parameters)
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from .extensions import db
 
@@ -95,7 +96,7 @@ class _ThenYield:
             time.sleep(0)
 
 
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -117,7 +118,7 @@ def _lock_of(session: Session) -> SQLiteWriteLock | None:
 # Listeners on the Session class, registered once: Flask-SQLAlchemy makes a session per
 # context, and every session of a SQLite engine must queue.
 @event.listens_for(Session, "before_flush")
-def _before_flush(session, _context, _instances) -> None:  # noqa: ANN001
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.new or session.dirty or session.deleted:
         lock = _lock_of(session)
         if lock:
@@ -125,7 +126,7 @@ def _before_flush(session, _context, _instances) -> None:  # noqa: ANN001
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _before_dml(state) -> None:  # noqa: ANN001
+def _before_dml(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         lock = _lock_of(state.session)
         if lock:
@@ -133,7 +134,7 @@ def _before_dml(state) -> None:  # noqa: ANN001
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session, transaction) -> None:  # noqa: ANN001
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None and session.info.get(_LOCK_HELD):
         lock = _lock_of(session)
         if lock:

@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
 
 from ..extensions import Model
 from .accounts import Department, User, enum_column
@@ -108,12 +109,12 @@ class TimelineImmutableError(RuntimeError):
 
 
 @event.listens_for(CommitmentEvent, "before_update")
-def _refuse_event_update(mapper, connection, target) -> None:  # noqa: ANN001 - SQLAlchemy's signature
+def _refuse_event_update(_mapper: Mapper[Any], _connection: Connection, target: CommitmentEvent) -> None:
     raise TimelineImmutableError(f"Timeline event {target.id} cannot be changed.")
 
 
 @event.listens_for(CommitmentEvent, "before_delete")
-def _refuse_event_delete(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_event_delete(_mapper: Mapper[Any], _connection: Connection, target: CommitmentEvent) -> None:
     raise TimelineImmutableError(f"Timeline event {target.id} cannot be deleted.")
 
 

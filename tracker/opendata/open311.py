@@ -30,6 +30,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from ..commitments import rules
 from ..commitments.present import STATUS_LABELS
@@ -86,7 +87,7 @@ class CaseFacts:
     media_id: int | None = None
 
 
-def parse_query(args) -> RequestQuery:  # noqa: ANN001 - the request's args, a MultiDict
+def parse_query(args: MultiDict[str, str]) -> RequestQuery:
     """The standard filters from a query string; Open311Error 400 on a malformed one."""
     ids = _listed(args, "service_request_id")
     if len(ids) > MAX_REQUESTS:
@@ -101,7 +102,7 @@ def parse_query(args) -> RequestQuery:  # noqa: ANN001 - the request's args, a M
     return RequestQuery(ids=ids, codes=_listed(args, "service_code"), start=start, end=end, statuses=statuses)
 
 
-def _listed(args, name: str) -> tuple[str, ...]:  # noqa: ANN001
+def _listed(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     if name not in args:
         return ()
     values = tuple(v.strip() for v in ",".join(args.getlist(name)).split(",") if v.strip())
@@ -110,7 +111,7 @@ def _listed(args, name: str) -> tuple[str, ...]:  # noqa: ANN001
     return values
 
 
-def _moment(args, name: str, *, end_of_day: bool) -> datetime | None:  # noqa: ANN001
+def _moment(args: MultiDict[str, str], name: str, *, end_of_day: bool) -> datetime | None:
     """A W3C date-time; without an offset it is Beijing time; a bare date covers its whole day."""
     if name not in args:
         return None
