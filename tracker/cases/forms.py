@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -22,7 +23,7 @@ def department_choices(departments: list[Department]) -> list[SelectChoice]:
             for kind in DepartmentKind for d in departments if d.kind is kind]
 
 
-def placeholder(label) -> SelectChoice:  # noqa: ANN001 - a lazy string
+def placeholder(label: str | LazyString) -> SelectChoice:
     return SelectChoice("", str(label))
 
 

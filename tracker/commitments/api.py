@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..api import api_blueprint, page_of
 from ..departments.service import get_by_code
+from ..models import Commitment
 from ..permissions import allow
 from ..realtime import publish
 from . import corrections, lifecycle, queries, service
@@ -113,7 +114,7 @@ def _move(commitment_id: int, action: str, data: dict):
     return _shown(lifecycle.perform(commitment_id, action, current_user, data))
 
 
-def _shown(commitment):  # noqa: ANN001 - the Commitment, passed through
+def _shown(commitment: Commitment) -> Commitment:
     """Push the new status to the displays of coming episodes that follow this commitment up."""
     publish_commitment(commitment.id)
     return commitment

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -113,7 +114,7 @@ class ActionForm(FlaskForm):
             target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
 
 
-def note_field(label) -> TextAreaField:  # noqa: ANN001 - a lazy string
+def note_field(label: str | LazyString) -> TextAreaField:
     return TextAreaField(label, validators=[InputRequired(REQUIRED), Length(max=NOTE_MAX)], render_kw={"rows": 3})
 
 

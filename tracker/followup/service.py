@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
@@ -105,7 +105,7 @@ def candidates(on: date | None = None) -> Candidates:
     recent = select(Commitment).where(Commitment.status == CommitmentStatus.VERIFIED,
                                       Commitment.id.in_(verified_since))
 
-    def run(query):  # noqa: ANN001
+    def run(query: Select[Commitment]) -> list[Commitment]:
         return list(db.session.scalars(query.options(*loads).order_by(Commitment.deadline, Commitment.id)))
 
     return Candidates(run(overdue), run(unsatisfied), run(recent))

@@ -8,6 +8,7 @@ from ..api import PageQuery
 from ..commitments.present import event_requested_late
 from ..commitments.rules import extended_late, is_due_soon, is_overdue
 from ..commitments.schemas import DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, STATUS_DESCRIPTION, STATUSES
+from ..models import Commitment
 from ..polls.results import verdict
 
 PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
@@ -77,7 +78,7 @@ class PublicCommitmentOut(Schema):
     updated_at = fields.AwareDateTime()
 
 
-def _audience_vote(commitment) -> dict | None:  # noqa: ANN001 - a Commitment
+def _audience_vote(commitment: Commitment) -> dict | None:
     found = verdict(commitment.episode_id, commitment.case_id)
     return found.as_dict() if found else None
 
