@@ -131,7 +131,6 @@ def timeline_event_label(action: str) -> str:
     return str(EVENT_LABELS.get(action, action))
 
 
-@bp.app_template_global()
 class TimelineEvent(Protocol):
     """What `timeline_changes` reads of an event (a CommitmentEvent, or its public values)."""
 
@@ -143,6 +142,7 @@ class TimelineEvent(Protocol):
     def after(self) -> dict | None: ...
 
 
+@bp.app_template_global()
 def timeline_changes(event: TimelineEvent) -> list[FieldChange]:
     """What the event changed, in words: one row per field whose value moved."""
     before, after = event.before or {}, event.after or {}
