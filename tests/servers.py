@@ -38,8 +38,9 @@ class TrackerServer:
     def run_cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([TRACKER, *args], env=self.env, capture_output=True, text=True, timeout=120)
 
-    def start(self, timeout: float = 90) -> TrackerServer:
-        self.instance.mkdir(parents=True, exist_ok=True)
+    def start(self, timeout: float = 90, *, make_instance: bool = True) -> TrackerServer:
+        if make_instance:
+            self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)

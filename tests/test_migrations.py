@@ -15,6 +15,7 @@ from tests.conftest import make_app
 from tests.databases import DEFAULT_POSTGRES, missing_service
 from tracker.config import normalise_database_url
 from tracker.extensions import db
+from tracker.search import include_name
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -78,7 +79,7 @@ def test_the_models_match_the_migrations(empty_url, tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []

@@ -118,3 +118,17 @@ def test_websocket_compression_is_declined(server):
     answer = websocket_handshake(server.url)
     assert answer.startswith("HTTP/1.1 101")
     assert "permessage-deflate" not in answer.lower()
+
+
+def test_the_readme_start_command_works_without_an_instance_folder(tmp_path):
+    """A fresh clone has no `instance/`: `tracker serve --demo` makes it, then serves."""
+    instance = tmp_path / "fresh" / "instance"
+    srv = TrackerServer(instance)
+    srv.command = [*srv.command, "--demo"]
+    srv.log = tmp_path / "server.log"
+    srv.start(make_instance=False)
+    try:
+        assert (instance / "tracker.db").exists()
+        assert requests.get(srv.url + "/api/v1/public/stats", timeout=10).status_code == 200
+    finally:
+        srv.kill()

@@ -48,8 +48,10 @@ class InstanceNotWritable(RuntimeError):
 
 def require_writable(instance_path: Path) -> None:
     """Refuse to start on a read-only instance folder: it would start, then answer every page
-    that writes (and SQLite's every read, which needs its -shm file) with a 500."""
+    that writes (and SQLite's every read, which needs its -shm file) with a 500. A folder that
+    does not exist yet is made (a fresh clone has none)."""
     try:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=instance_path):
             pass
     except OSError as error:

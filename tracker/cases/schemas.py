@@ -130,6 +130,8 @@ class CaseOut(Schema):
 class CaseListOut(Schema):
     items = fields.List(fields.Nested(CaseOut))
     total = fields.Integer(metadata={"description": "how many cases match, over all pages"})
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 class CaseQuery(PageQuery):
@@ -138,4 +140,6 @@ class CaseQuery(PageQuery):
     source = fields.String(validate=validate.OneOf(SOURCES), metadata={"description": SOURCE_DESCRIPTION})
     status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": STATUS_DESCRIPTION})
     q = fields.String(validate=validate.Length(max=200), metadata={
-        "description": "words found in the reference, title, summary, location or work-order number"})
+        "description": "words separated by spaces; a case matches when it holds all of them, in any order, in its "
+                       "reference, work-order number, title, summary (hotline and public), location, departments "
+                       "or the officials of its commitments. Every character is literal (no operators)."})

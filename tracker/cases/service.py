@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import search
 from ..departments.service import codes_to_departments
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
@@ -33,7 +34,6 @@ REQUIRED_TEXT = ("title", "summary")
 PLAIN_TEXT = ("title", "summary", "location", "category", "public_title", "public_summary")
 PUBLIC_TEXT = ("public_title", "public_summary")
 REF_ATTEMPTS = 5
-LIKE_ESCAPE = "\\"
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class CaseFilter:
     category: str | None = None
     source: str | None = None
     status: str | None = None
-    q: str | None = None            # words, each found in ref, title, summary, location or work order
+    q: str | None = None            # words, all found in the case's text, departments or officials (search.py)
 
 
 def get_case(case_id: int) -> Case:
@@ -55,11 +55,13 @@ def get_case(case_id: int) -> Case:
 
 
 def list_cases(case_filter: CaseFilter, page: int = 1, per_page: int = 50) -> tuple[list[Case], int]:
-    """One page of matching cases, newest first, and how many match in all."""
+    """One page of matching cases, newest first, and how many match in all (with search words,
+    at most `search.COUNT_CAP`: the total is a `search.Total`)."""
     query = select(Case)
     for condition in _conditions(case_filter):
         query = query.where(condition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = search.only_matching(query, Case.id, case_filter.q, cases=True)
+    total = search.count(query, case_filter.q)
     query = (query.options(selectinload(Case.department_links).selectinload(CaseDepartment.department))
              .order_by(Case.created_at.desc(), Case.id.desc())
              .limit(per_page).offset((page - 1) * per_page))
@@ -175,13 +177,6 @@ def known_categories(limit: int = 200) -> list[str]:
     return list(db.session.scalars(query))
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with the user's % and _ taken literally."""
-    for special in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(special, LIKE_ESCAPE + special)
-    return f"%{text}%"
-
-
 def _conditions(case_filter: CaseFilter) -> list:
     conditions = []
     if case_filter.department:
@@ -196,10 +191,6 @@ def _conditions(case_filter: CaseFilter) -> list:
         conditions.append(Case.source == CaseSource(case_filter.source))
     if case_filter.status:
         conditions.append(Case.status == CaseStatus(case_filter.status))
-    for word in (case_filter.q or "").split():
-        pattern = like_pattern(word)
-        columns = (Case.ref, Case.title, Case.summary, Case.location, Case.work_order_no)
-        conditions.append(or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns)))
     return conditions
 
 

@@ -70,7 +70,7 @@ def list_commitments(query: dict):
         department=query.get("department"), status=query.get("status"), overdue=query.get("overdue"),
         due_soon=query.get("due_soon"), episode=query.get("episode"),
         extension_pending=query.get("extension_pending"), vague=query.get("vague"),
-        responsibility=query.get("responsibility"))
+        responsibility=query.get("responsibility"), text=query.get("q"))
     items, total = queries.list_commitments(current_user, wanted, page, per_page)
     return {"items": items, "total": total}
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, not_, or_, select
+from sqlalchemy import and_, case, false, not_, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import (
@@ -44,8 +45,8 @@ class CommitmentFilter:
     episode: int | None = None      # an episode id
     extension_pending: bool | None = None
     vague: bool | None = None       # open, and what was promised names no deliverable
-    text: str | None = None         # words in what was promised, the official, the case's ref or title
-    public: bool = False            # for the public: `text` is sought in the case's public title only
+    text: str | None = None         # words, all in what was promised, the official, the department, the case
+    public: bool = False            # for the public: `text` is sought in the case's public text only
     responsibility: str | None = None   # for a department user: "lead" (its own) or "co_responsible"
     since: date | None = None       # made on or after this day (Asia/Shanghai)
     until: date | None = None       # made on or before this day (Asia/Shanghai)
@@ -127,7 +128,8 @@ def due_soon_condition(day: date):
 def list_commitments(user: Any, wanted: CommitmentFilter, page: int = 1,
                      per_page: int = 50) -> tuple[list[Commitment], int]:
     """One page of the commitments this user may see that match; overdue first, then by
-    deadline, then by id; and how many match in all."""
+    deadline, then by id; and how many match in all (with search words, at most
+    `search.COUNT_CAP`: the total is a `search.Total`)."""
     return list_matching(_scope(user, wanted.responsibility), wanted, page, per_page)
 
 
@@ -136,8 +138,8 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     """`list_commitments` within `scope` (a SQL condition); the public tracker's scope is
     every commitment. `order` (SQL order clauses) replaces the most-urgent-first order."""
     day = rules.today()
-    query = select(Commitment).where(scope, *_conditions(wanted, day))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = _matching(scope, wanted, day)
+    total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
     query = (query.options(selectinload(Commitment.department),
                            selectinload(Commitment.case).selectinload(Case.department_links),
@@ -152,10 +154,17 @@ def ordered_matching(scope: Any, wanted: CommitmentFilter):
     for callers that stream the rows (the CSV and XLSX exports)."""
     day = rules.today()
     urgency = case((overdue_condition(day), 0), else_=1)
-    return (select(Commitment).where(scope, *_conditions(wanted, day))
+    return (_matching(scope, wanted, day)
             .options(selectinload(Commitment.department), selectinload(Commitment.case),
                      selectinload(Commitment.episode))
             .order_by(urgency, Commitment.deadline, Commitment.id))
+
+
+def _matching(scope: Any, wanted: CommitmentFilter, day: date):
+    # The public searches what it can read: a search for a phone number in the hotline text
+    # must not tell it which case holds it.
+    query = select(Commitment).where(scope, *_conditions(wanted, day))
+    return search.only_matching(query, Commitment.id, wanted.text, public=wanted.public)
 
 
 def _conditions(wanted: CommitmentFilter, day: date) -> list:
@@ -174,8 +183,6 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
     if wanted.due_soon is not None:
         due_soon = due_soon_condition(day)
         conditions.append(due_soon if wanted.due_soon else not_(due_soon))
-    if wanted.text:
-        conditions.append(_text_condition(wanted.text, wanted.public))
     if wanted.vague is not None:
         vague = and_(is_open(), Commitment.vague_reason != "")
         conditions.append(vague if wanted.vague else not_(vague))
@@ -187,18 +194,6 @@ def _conditions(wanted: CommitmentFilter, day: date) -> list:
         waiting = Commitment.extension_requests.any(ExtensionRequest.status == ExtensionStatus.PENDING)
         conditions.append(waiting if wanted.extension_pending else not_(waiting))
     return conditions
-
-
-def _text_condition(text: str, public: bool = False):
-    pattern = "%" + text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    # The public searches what it can read: a search for a phone number in the hotline text
-    # must not tell it which case holds it.
-    title = Case.public_title if public else Case.title
-    matching_cases = select(Case.id).where(or_(func.lower(title).like(pattern, escape="\\"),
-                                               func.lower(Case.ref).like(pattern, escape="\\")))
-    return or_(func.lower(Commitment.content).like(pattern, escape="\\"),
-               func.lower(Commitment.official_name).like(pattern, escape="\\"),
-               Commitment.case_id.in_(matching_cases))
 
 
 def co_responsible_condition(department_id: int):

@@ -178,6 +178,8 @@ class CommitmentDetailOut(CommitmentOut):
 class CommitmentListOut(Schema):
     items = fields.List(fields.Nested(CommitmentOut))
     total = fields.Integer(metadata={"description": "how many commitments match, over all pages"})
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 def _flag(description: str) -> fields.Boolean:
@@ -201,6 +203,10 @@ class CommitmentQuery(PageQuery):
     responsibility = fields.String(validate=validate.OneOf(RESPONSIBILITIES), metadata={
         "description": "for a department user: `lead` (its own) or `co_responsible` (配合, read-only); "
                        "left out: both. Ignored for producers and supervisors"})
+    q = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "words separated by spaces; a commitment matches when it holds all of them, in any order, "
+                       "in what was promised, the official, the department, or the case's reference, title or "
+                       "summary (the hotline text and the public text). Every character is literal."})
 
 
 def _note(required: bool, description: str) -> fields.String:

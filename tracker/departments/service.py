@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
+from .. import search
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Department, DepartmentKind, User
@@ -99,9 +100,7 @@ def department_directory(*, kind: str | None = None, q: str | None = None, activ
     if active is not None:
         query = query.where(Department.active.is_(active))
     if q and q.strip():
-        text = q.strip()
-        query = query.where(Department.code.icontains(text, autoescape=True)
-                            | Department.name.icontains(text, autoescape=True))
+        query = query.where(search.like_all((Department.code, Department.name), q))
     columns = {"code": Department.code, "name": Department.name, "kind": Department.kind, "users": user_count}
     order = columns.get(sort, Department.code)
     query = query.order_by(order.desc() if descending else order.asc(), Department.code)

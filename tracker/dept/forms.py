@@ -13,7 +13,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..commitments import evidence, rules
@@ -51,6 +51,7 @@ class FilterForm(FlaskForm):
     overdue = BooleanField(_l("Overdue"))
     due_soon = BooleanField(_l("Due within 3 days"))
     extension_pending = BooleanField(_l("Extension requested"))
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])  # words, as tracker/search.py reads them
 
     def set_choices(self, episodes: list[Episode]) -> None:
         self.status.choices = [("", _l("All")), *status_choices()]

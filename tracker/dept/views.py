@@ -61,7 +61,8 @@ def index():
     wanted = queries.CommitmentFilter(
         status=filters.get("status"), episode=int(filters["episode"]) if "episode" in filters else None,
         overdue=True if "overdue" in filters else None, due_soon=True if "due_soon" in filters else None,
-        extension_pending=True if "extension_pending" in filters else None, responsibility=queries.LEAD)
+        extension_pending=True if "extension_pending" in filters else None, responsibility=queries.LEAD,
+        text=filters.get("q"))
     commitments, total = queries.list_commitments(current_user, wanted, page, PAGE_SIZE)
     supported, supported_total = queries.list_commitments(
         current_user, replace(wanted, responsibility=queries.CO_RESPONSIBLE), 1, CO_RESPONSIBLE_SHOWN)

@@ -32,7 +32,9 @@ class PublicCommitmentQuery(PageQuery):
     due_soon = fields.Boolean(metadata={"description": "due within 3 days (true) or not (false)"})
     episode = fields.Integer(metadata={"description": "an episode id; an unknown episode is 422"})
     q = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "words in what was promised, the official's name, or the case's reference or title"})
+        "description": "words separated by spaces; a commitment matches when it holds all of them, in any order, "
+                       "in what was promised, the official, the department, or the case's reference, public title "
+                       "or public summary. Every character is literal (no operators)."})
 
 
 class PublicCaseOut(Schema):
@@ -86,6 +88,8 @@ def _audience_vote(commitment: Commitment) -> dict | None:
 class PublicCommitmentListOut(Schema):
     items = fields.List(fields.Nested(PublicCommitmentOut))
     total = fields.Integer()
+    total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
+        "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
 
 
 class PublicEventOut(Schema):

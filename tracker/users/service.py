@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import SQLColumnExpression, func, select
 
+from .. import search
 from ..auth import service as accounts
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
@@ -192,10 +193,7 @@ def find_accounts(*, role: str | None = None, department: str | None = None, q: 
     if active is not None:
         query = query.where(User.active.is_(active))
     if q and q.strip():
-        text = q.strip()
-        query = query.where(User.username.icontains(text, autoescape=True)
-                            | User.display_name.icontains(text, autoescape=True)
-                            | User.email.icontains(text, autoescape=True))
+        query = query.where(search.like_all((User.username, User.display_name, User.email), q))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(query.order_by(User.username).limit(per_page).offset((page - 1) * per_page))
     return list(rows), total

@@ -1,7 +1,7 @@
 """the audience vote: polls (with their final tally) and ballots
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-05 23:50:00
 
 """
@@ -12,7 +12,7 @@ import tracker.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

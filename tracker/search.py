@@ -1,0 +1,169 @@
+"""Every text search in the application: the words a person typed, matched as they mean them.
+
+A search is words separated by spaces (full-width spaces too); a row matches when it holds ALL
+of them, in any order, each anywhere in its text, case aside. Nothing typed is an operator:
+`%`, `_`, quotes, `*`, `AND`, `NEAR` are characters to find like any other.
+
+Commitments and cases are found through the search documents that migration 0010 builds and
+its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL pg_trgm and a GIN
+index over one- and two-character grams): see that migration for what each document holds.
+The public searches a commitment's public text only, never the hotline text. The small tables
+(users, departments) are searched with LIKE.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import (
+    Select,
+    Text,
+    and_,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+    type_coerce,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import ColumnElement
+
+from .extensions import db
+
+MAX_WORDS = 10
+# A search counts its matches up to this many: "1,000+" tells a reader to add a word, and an
+# exact count of 60,000 matches costs more than the page itself (bench/README.md).
+COUNT_CAP = 1000
+LIKE_ESCAPE = "\\"
+# Tables and views that exist outside the models: the search documents of migration 0010.
+SEARCH_PREFIX = "search_"
+
+_COMMITMENT_DOCUMENT = ("search_commitments", ("public", "private"))
+_CASE_DOCUMENT = ("search_cases", ("body",))
+
+
+def words(text: str | None) -> list[str]:
+    """The distinct words of a search, lower-cased, in the order typed (at most MAX_WORDS)."""
+    found: list[str] = []
+    for word in (text or "").lower().split():
+        if word not in found:
+            found.append(word)
+    return found[:MAX_WORDS]
+
+
+class Total(int):
+    """How many rows match; `capped` when there are more than that (see COUNT_CAP)."""
+
+    capped: bool = False
+
+
+def count(query: Select, text: str | None) -> Total:
+    """How many rows `query` finds: exactly without search words, at most COUNT_CAP with them."""
+    if not words(text):
+        return Total(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+    found = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(COUNT_CAP + 1).subquery())) or 0
+    total = Total(min(found, COUNT_CAP))
+    total.capped = found > COUNT_CAP
+    return total
+
+
+def only_matching(query: Select, key: Any, text: str | None, *, public: bool = False,
+                  cases: bool = False) -> Select:
+    """`query` narrowed to the commitments (or with `cases`, the cases) whose `key` holds every
+    word. On SQLite the full-text table is joined, so that the matches stream from the index."""
+    found = words(text)
+    if not found:
+        return query
+    document, columns = _CASE_DOCUMENT if cases else _COMMITMENT_DOCUMENT
+    columns = ("public",) if public and not cases else columns
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.where(_postgresql(key, document, columns, found))
+    match, rechecks = _sqlite_parts(key, document, columns, found)
+    if match is None:
+        return query.where(*rechecks)
+    fts = table(document, column("rowid"))
+    return query.join(fts, fts.c.rowid == key).where(match, *rechecks)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """For Alembic's comparison of models and database: the search documents are not models."""
+    return not (type_ == "table" and (name or "").startswith(SEARCH_PREFIX))
+
+
+def like_all(columns: Iterable[Any], text: str | None) -> ColumnElement[bool]:
+    """Rows where every word is in one of the columns (for small tables)."""
+    columns = list(columns)
+    return and_(true(), *(or_(*(c.icontains(word, autoescape=True) for c in columns)) for word in words(text)))
+
+
+def like_pattern(word: str) -> str:
+    """A LIKE pattern matching `word` anywhere, its % and _ taken literally."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        word = word.replace(special, LIKE_ESCAPE + special)
+    return f"%{word}%"
+
+
+def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
+    doc = table(document, column("id"), *(column(name) for name in columns),
+                *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
+    conditions = [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
+    return key.in_(select(doc.c.id).where(*conditions))
+
+
+def _postgresql_word(doc: Any, name: str, word: str) -> ColumnElement[bool]:
+    # pg_trgm serves words of three characters and more; shorter ones are grams of their own.
+    if len(word) >= 3:
+        return doc.c[name].ilike(like_pattern(word), escape=LIKE_ESCAPE)
+    return doc.c[f"{name}_grams"].op("@>")(type_coerce([word], ARRAY(Text)))
+
+
+def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],
+                  found: list[str]) -> tuple[ColumnElement[bool] | None, list[ColumnElement[bool]]]:
+    """The FTS5 MATCH of the words (None when no word has an indexed character) and the LIKE
+    checks of the words the grams cannot say exactly (with punctuation in them)."""
+    phrases = [_fts_phrase(word) for word in found]
+    indexed = [phrase for phrase in phrases if phrase]
+    match = None
+    if indexed:
+        scope = "{" + " ".join(columns) + "} : "
+        match = literal_column(document).op("MATCH")(literal(" AND ".join(f"{scope}{p}" for p in indexed)))
+    raw = table(f"{document}_text", column("id"), *(column(name) for name in columns))
+    rechecks: list[ColumnElement[bool]] = []
+    for word, phrase in zip(found, phrases, strict=True):  # a phrase per word
+        if not phrase or not _all_token_characters(word):
+            pattern = like_pattern(word)
+            rechecks.append(exists(select(literal(1)).select_from(raw).where(
+                raw.c.id == key, or_(*(raw.c[name].like(pattern, escape=LIKE_ESCAPE) for name in columns)))))
+    return match, rechecks
+
+
+def _fts_phrase(word: str) -> str:
+    """An FTS5 phrase of the word's two-character grams (a prefix query for one character);
+    empty when the word has nothing the tokenizer indexes."""
+    if not any(_is_token_character(ch) for ch in word):
+        return ""
+    if len(word) == 1:
+        return f'"{_quoted(word)}"*'
+    grams = " ".join(word[i:i + 2] for i in range(len(word) - 1))
+    return f'"{_quoted(grams)}"'
+
+
+def _quoted(text: str) -> str:
+    return text.replace('"', '""')
+
+
+def _all_token_characters(word: str) -> bool:
+    return all(_is_token_character(ch) for ch in word)
+
+
+def _is_token_character(ch: str) -> bool:
+    """As FTS5's unicode61 tokenizer judges: letters, numbers and private-use characters."""
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
