@@ -140,11 +140,11 @@ def fill(url: str) -> None:
     print(f"filled in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def _load(connection, table: str, columns: tuple, rows) -> int:  # noqa: ANN001
+def _load(connection, table: str, columns: tuple, rows) -> int:
     """Bulk-load the rows (COPY on PostgreSQL, executemany on SQLite); how many there were."""
     count = 0
 
-    def counted(values):  # noqa: ANN001, ANN202
+    def counted(values):
         nonlocal count
         for row in values:
             count += 1
@@ -163,7 +163,7 @@ def _load(connection, table: str, columns: tuple, rows) -> int:  # noqa: ANN001
     return count
 
 
-def _sqlite_value(value):  # noqa: ANN001, ANN202
+def _sqlite_value(value):
     """As SQLAlchemy writes dates and times to SQLite, so that text comparisons agree."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -207,9 +207,9 @@ def serve(url: str, workers: int, port: int, queue: str | None) -> subprocess.Po
     env.pop("TRACKER_MESSAGE_QUEUE", None)
     if queue:
         env["TRACKER_MESSAGE_QUEUE"] = queue
-    server = subprocess.Popen([str(TRACKER), "serve", "--port", str(port), "--workers", str(workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=open(Path(instance) / "server.log", "w"),
-                              start_new_session=True)
+    with open(Path(instance) / "server.log", "w") as log:  # the server keeps its own copy of the handle
+        server = subprocess.Popen([str(TRACKER), "serve", "--port", str(port), "--workers", str(workers)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).read()

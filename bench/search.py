@@ -160,7 +160,7 @@ def _app(url: str):
     instance = tempfile.mkdtemp(prefix="bench-search-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": _driver(url), "INSTANCE_PATH": instance, "SECRET_KEY": "bench"})
     with app.app_context():
-        from flask_migrate import upgrade  # noqa: PLC0415 - only where the schema is built
+        from flask_migrate import upgrade
         upgrade()
     return app
 
@@ -208,10 +208,10 @@ def explain(url: str, words: str) -> None:
     """The query plan of the public search for these words (EXPLAIN QUERY PLAN / ANALYZE)."""
     app = _app(url)
     with app.app_context():
-        from sqlalchemy import func, select  # noqa: PLC0415
+        from sqlalchemy import func, select
 
-        from tracker import search as search_module  # noqa: PLC0415
-        from tracker.models import Commitment  # noqa: PLC0415
+        from tracker import search as search_module
+        from tracker.models import Commitment
         query = search_module.only_matching(select(func.count()).select_from(Commitment), Commitment.id, words,
                                             public=True)
         compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})

@@ -14,8 +14,15 @@ from sqlalchemy import func, select
 
 from tracker.commitments import rules, service
 from tracker.extensions import db
-from tracker.models import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, Department,
-                            ExtensionRequest, ExtensionStatus)
+from tracker.models import (
+    Attachment,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Department,
+    ExtensionRequest,
+    ExtensionStatus,
+)
 
 STATES = [s.value for s in CommitmentStatus]
 
@@ -57,13 +64,13 @@ ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 40
 class Commitments:
     """Builds commitments through the service, then puts them in the state a test needs."""
 
-    def __init__(self, make) -> None:  # noqa: ANN001 - the Factory
+    def __init__(self, make) -> None:
         self.make = make
         self._cases: dict[int, object] = {}
         self._episode = None
 
     def create(self, department: Department | None = None, *, status: str = "committed",
-               deadline: date | None = None, episode=None, **fields) -> Commitment:  # noqa: ANN001
+               deadline: date | None = None, episode=None, **fields) -> Commitment:
         department = department or self.make.department()
         # One case per department and one episode serve every commitment a test needs.
         if department.id not in self._cases:
@@ -90,7 +97,7 @@ class Commitments:
         db.session.commit()
         return request
 
-    def attachment(self, app, commitment: Commitment, content: bytes = PNG,  # noqa: ANN001 - the Flask app
+    def attachment(self, app, commitment: Commitment, content: bytes = PNG,
                    public: bool = False) -> Attachment:
         stored = secrets.token_hex(16)
         folder = Path(app.config["UPLOAD_FOLDER"])

@@ -90,5 +90,5 @@ def connect_postgres(folder: Path) -> PostgresDatabase | str:
     url = os.environ.get("TRACKER_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     try:
         return PostgresDatabase(url, folder)
-    except Exception as error:  # unreachable server, missing driver: both mean "absent"
+    except Exception as error:  # noqa: BLE001 - unreachable server, missing driver: both mean "absent"
         return f"PostgreSQL is not reachable at {url}: {error.__class__.__name__}: {error}".splitlines()[0]

@@ -11,7 +11,7 @@ from .factories import PASSWORD, Factory
 class AuthedClient:
     """A test client sending a bearer token (or nothing, for the anonymous client)."""
 
-    def __init__(self, app: Flask, token: str | None, user=None) -> None:  # noqa: ANN001
+    def __init__(self, app: Flask, token: str | None, user=None) -> None:
         self.client = app.test_client()
         self.token = token
         self.user = user
@@ -46,13 +46,13 @@ class ApiClient:
         self.make = make
         self.anonymous = AuthedClient(app, None)
 
-    def as_user(self, user) -> AuthedClient:  # noqa: ANN001
+    def as_user(self, user) -> AuthedClient:
         return AuthedClient(self.app, self.make.token(user), user)
 
-    def as_role(self, role: str, department=None) -> AuthedClient:  # noqa: ANN001
+    def as_role(self, role: str, department=None) -> AuthedClient:
         return self.as_user(self.make.user(role, department=department))
 
-    def session_login(self, user) -> tuple[Any, str]:  # noqa: ANN001
+    def session_login(self, user) -> tuple[Any, str]:
         """A cookie-authenticated client and its CSRF token."""
         client = self.app.test_client()
         response = client.post("/api/v1/auth/login", json={"username": user.username, "password": PASSWORD})

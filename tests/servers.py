@@ -1,6 +1,7 @@
 """Real servers for tests: `tracker serve` (gunicorn, gevent worker) in a subprocess."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -60,10 +61,8 @@ class TrackerServer:
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Stop the whole process group (master and workers), by default without mercy."""
         if self.process and self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                pass
             self.process.wait(timeout=15)
         self.process = None
 

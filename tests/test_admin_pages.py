@@ -17,7 +17,7 @@ PAGES = ["/admin", "/admin/departments", "/admin/departments/new", "/admin/users
 class Browser:
     """A signed-in browser: follows the forms as a person would, CSRF token included."""
 
-    def __init__(self, app, user) -> None:  # noqa: ANN001
+    def __init__(self, app, user) -> None:
         self.client = app.test_client()
         response = self.client.post("/api/v1/auth/login", json={"username": user.username, "password": PASSWORD})
         assert response.status_code == 200

@@ -52,7 +52,7 @@ def described_app(tmp_path_factory, sqlite_template):
     return app
 
 
-def credentials(app) -> dict[str, str]:  # noqa: ANN001
+def credentials(app) -> dict[str, str]:
     """A token per role, its account put back as the demo had it: generated requests revoke
     tokens and deactivate or change accounts, which must not blind the requests after them."""
     with app.app_context():
@@ -94,7 +94,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 NEGATIVE_CHECKS = [*CHECKS, negative_data_rejection]
 
 
-def findings_for(operation, mode: GenerationMode, app, rows: dict) -> list[str]:  # noqa: ANN001  # noqa: ANN001
+def findings_for(operation, mode: GenerationMode, app, rows: dict) -> list[str]:
     """Each request generated for `operation` is sent as every role, and as nobody."""
     checks = NEGATIVE_CHECKS if mode is GenerationMode.NEGATIVE else CHECKS
 
@@ -108,7 +108,7 @@ def findings_for(operation, mode: GenerationMode, app, rows: dict) -> list[str]:
     @given(case=st.one_of(strategies))
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
-    def probe(case) -> None:  # noqa: ANN001
+    def probe(case) -> None:
         tokens = credentials(app)
         for role in ROLES:
             headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}

@@ -21,7 +21,7 @@ def every_row() -> dict[str, list[tuple]]:
     metadata = MetaData()
     metadata.reflect(db.engine)
     with db.engine.connect() as connection:
-        return {name: sorted((tuple(map(repr, row)) for row in connection.execute(select(table))))
+        return {name: sorted(tuple(map(repr, row)) for row in connection.execute(select(table)))
                 for name, table in metadata.tables.items()}
 
 
@@ -84,7 +84,7 @@ def test_restore_asks_before_it_replaces_anything(app, demo, tmp_path):
     assert (demo / "later.png").exists()
 
 
-def rewrite(archive: Path, target: Path, change) -> None:  # noqa: ANN001
+def rewrite(archive: Path, target: Path, change) -> None:
     """Copy `archive` to `target`, passing each member's (name, bytes) through `change`."""
     with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as copy:
         for member in source.getmembers():

@@ -38,7 +38,7 @@ def city(make):
     return {"zjj": zjj, "jtj": jtj, "cgj": cgj, "case": case, "episode": episode}
 
 
-def promise(city, content="年底前打通幸福路", deadline=None, department="zjj", case=None):  # noqa: ANN001
+def promise(city, content="年底前打通幸福路", deadline=None, department="zjj", case=None):
     data = {"episode_id": city["episode"].id, "case_id": (case or city["case"]).id,
             "department_code": city[department].code, "official_name": "李建国", "official_title": "局长",
             "content": content, "deadline": deadline or days(30)}
@@ -50,11 +50,11 @@ def page_text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
-def login(api, make, department):  # noqa: ANN001
+def login(api, make, department):
     return api.session_login(make.user("department", department=department))
 
 
-def form_post(client, url: str, data: dict, csrf: str, prefix: str):  # noqa: ANN001
+def form_post(client, url: str, data: dict, csrf: str, prefix: str):
     form = {f"{prefix}-{name}": value for name, value in data.items()}
     form[f"{prefix}-csrf_token"] = csrf
     return client.post(url, data=form, content_type="multipart/form-data")
@@ -267,11 +267,11 @@ def smtp(app):
     controller.stop()
 
 
-def remind(runner, day: date):  # noqa: ANN001
+def remind(runner, day: date):
     return runner.invoke(args=["remind", "--date", day.isoformat()])
 
 
-def digest_of(department, day: date) -> ReminderDigest:  # noqa: ANN001
+def digest_of(department, day: date) -> ReminderDigest:
     db.session.expire_all()
     return db.session.scalar(select(ReminderDigest).where(ReminderDigest.department_id == department.id,
                                                           ReminderDigest.day == day))
@@ -363,7 +363,7 @@ def test_a_digest_with_nothing_left_when_sent_is_not_mailed(app, runner, smtp, m
     assert digest.items == [] and digest.sent_at is None and digest.error == reminders.NOTHING_LEFT
 
 
-def workspace_reminders(client) -> str:  # noqa: ANN001
+def workspace_reminders(client) -> str:
     page = page_text(client.get("/dept"))
     if 'id="notifications-title"' not in page:
         return ""

@@ -46,7 +46,7 @@ def city(api, make, on_day):
     return ids, clients, {"episode": episode.id, "later_episode": later_episode.id}
 
 
-def listed(client, query: str = "") -> list[int]:  # noqa: ANN001
+def listed(client, query: str = "") -> list[int]:
     response = client.get(f"/api/v1/commitments{query}")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -183,7 +183,7 @@ class LateEveningUTC(datetime):
     """23:30 UTC on the 9th: in Shanghai (UTC+8) it is already 07:30 on the 10th."""
 
     @classmethod
-    def now(cls, tz=None):  # noqa: ANN001, ANN206
+    def now(cls, tz=None):
         moment = datetime(2026, 12, 9, 23, 30, tzinfo=UTC)
         return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
 

@@ -33,13 +33,13 @@ def multipart(content: bytes, name: str, mimetype: str) -> tuple[bytes, str]:
     return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(client, commitment_id: int, content: bytes, name: str = "现场照片.jpg",  # noqa: ANN001
+def upload(client, commitment_id: int, content: bytes, name: str = "现场照片.jpg",
            mimetype: str = "image/jpeg"):
     body, content_type = multipart(content, name, mimetype)
     return client.post(f"/api/v1/commitments/{commitment_id}/attachments", data=body, content_type=content_type)
 
 
-def stored_files(app) -> list[Path]:  # noqa: ANN001
+def stored_files(app) -> list[Path]:
     folder = Path(app.config["UPLOAD_FOLDER"])
     return sorted(folder.iterdir()) if folder.exists() else []
 

@@ -162,7 +162,7 @@ def test_unknown_commitment_is_404_for_every_action(desk):
 # Extensions ---------------------------------------------------------------------------------
 
 
-def ask(department, commitment_id: int, deadline: str = "2027-03-31", reason: str = "雨季无法施工"):  # noqa: ANN001
+def ask(department, commitment_id: int, deadline: str = "2027-03-31", reason: str = "雨季无法施工"):
     return department.post(path(commitment_id, "extension"), json={"deadline": deadline, "reason": reason})
 
 
@@ -264,7 +264,7 @@ def test_the_database_refuses_a_second_pending_request(app, desk):
     rows = [ExtensionRequest(commitment_id=commitment_id, current_deadline=DEADLINE,
                              requested_deadline=DEADLINE + timedelta(days=n), reason="x") for n in (1, 2)]
     db.session.add_all(rows)
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         db.session.commit()
     db.session.rollback()
 

@@ -63,7 +63,7 @@ def people(api, make):
     return department, clients
 
 
-def send(client, action: str, commitment, attachment_id: int | None):  # noqa: ANN001
+def send(client, action: str, commitment, attachment_id: int | None):
     path = f"/api/v1/commitments/{commitment.id}/{action}"
     if action == "attachments":
         return client.post(path, data={"file": (io.BytesIO(PNG), "现场.png")}, content_type="multipart/form-data")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tracker.extensions import db
 from tracker.models import Case, Commitment
 
-from .test_cases_pages import case_form, case_count, departments, signed_in  # noqa: F401 - fixtures
+from .test_cases_pages import case_count, case_form, departments, signed_in  # noqa: F401 - fixtures
 from .test_open311 import city, on_day  # noqa: F401 - fixtures shared with the Open311 tests
 
 HOSTILE = "月底前\u000b打通\u0001幸福路\u001b[31m"

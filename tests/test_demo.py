@@ -1,6 +1,7 @@
 """`tracker demo`: a believable city that loads once, logs in, and stays current."""
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,9 +13,26 @@ from tracker.commitments import rules
 from tracker.demo import load_demo, next_friday
 from tracker.demo.departments import ACCOUNTS, DEPARTMENTS
 from tracker.extensions import db
-from tracker.models import (ApiToken, Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent,
-                            CommitmentStatus, Department, DepartmentKind, Episode, EpisodeStatus, ExtensionRequest,
-                            ExtensionStatus, ItemKind, ReminderDigest, RundownItem, Satisfaction, User)
+from tracker.models import (
+    ApiToken,
+    Case,
+    CaseDepartment,
+    CaseStatus,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Department,
+    DepartmentKind,
+    Episode,
+    EpisodeStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    ItemKind,
+    ReminderDigest,
+    RundownItem,
+    Satisfaction,
+    User,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABLES = (Department, User, ApiToken, Case, CaseDepartment, Episode)
@@ -131,7 +149,7 @@ def test_three_weekly_episodes_have_aired_and_the_next_airs_next_friday(app):
     assert shanghai(upcoming.scheduled_start).strftime("%a %H:%M") == "Fri 19:30"
     assert shanghai(upcoming.scheduled_end).strftime("%a %H:%M") == "Fri 20:30"
     assert [episode.air_date.weekday() for episode in past] == [4, 4, 4]
-    assert [b.air_date - a.air_date for a, b in zip(past, past[1:])] == [timedelta(weeks=1)] * 2
+    assert [b.air_date - a.air_date for a, b in itertools.pairwise(past)] == [timedelta(weeks=1)] * 2
     for episode in past:
         assert episode.status is EpisodeStatus.ENDED and episode.title
         assert episode.started_at == episode.scheduled_start < episode.ended_at == episode.scheduled_end < now

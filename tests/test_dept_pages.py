@@ -61,7 +61,7 @@ def tiles(page: str) -> dict[str, int]:
         r'<span class="stat-value">(\d+)</span><span class="stat-label">([^<]+)</span>', page)}
 
 
-def post(client, url: str, data: dict, csrf: str, prefix: str):  # noqa: ANN001
+def post(client, url: str, data: dict, csrf: str, prefix: str):
     """Post a page form; a file is `(content, name, type)`, or what `file()` makes."""
     form = {f"{prefix}-{name}": file(*value) if isinstance(value, tuple) and isinstance(value[0], bytes) else value
             for name, value in data.items()}

@@ -41,12 +41,12 @@ def city(api, make, app):
     return {"done": done.id, "working": working.id, "dept": dept, "supervisor": supervisor, "department": department}
 
 
-def ask_link(client, commitment_id: int, email: str):  # noqa: ANN001
+def ask_link(client, commitment_id: int, email: str):
     return client.post(f"/commitments/{commitment_id}/dispute",
                        data={"email": email, "csrf_token": page_csrf(client)})
 
 
-def link_for(commitment_id: int, client, email: str = EMAIL) -> str:  # noqa: ANN001
+def link_for(commitment_id: int, client, email: str = EMAIL) -> str:
     before = len(mails("dispute_link"))
     assert ask_link(client, commitment_id, email).status_code == 200
     sent = mails("dispute_link")
@@ -54,7 +54,7 @@ def link_for(commitment_id: int, client, email: str = EMAIL) -> str:  # noqa: AN
     return "/dispute/" + LINK.search(sent[-1].text_body).group(1)
 
 
-def raise_dispute(client, link: str, statement: str = STATEMENT):  # noqa: ANN001
+def raise_dispute(client, link: str, statement: str = STATEMENT):
     return client.post(link, data={"statement": statement, "csrf_token": page_csrf(client)})
 
 

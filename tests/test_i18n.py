@@ -31,7 +31,7 @@ def test_every_message_in_the_code_has_a_chinese_translation():
 
 
 def test_the_compiled_catalog_matches_the_source_catalog():
-    def ids(catalog) -> set[str]:  # noqa: ANN001
+    def ids(catalog) -> set[str]:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string}
 
     with open(CATALOG / "messages.po", "rb") as handle:

@@ -2,23 +2,34 @@
 unknown source words and 受理时间 are kept, and files that are not exports are refused."""
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from tests.test_import import (HEADER, _choose, _imports_folder, _job_id, _upload, bureaus, case_by_work_order,  # noqa: F401
-                               count_cases, csv_bytes, order, run_import, xlsx_bytes)
+from tests.test_import import (  # noqa: F401
+    HEADER,
+    _choose,
+    _imports_folder,
+    _job_id,
+    _upload,
+    bureaus,
+    case_by_work_order,
+    count_cases,
+    csv_bytes,
+    order,
+    run_import,
+    xlsx_bytes,
+)
 from tracker.cases.personal_data import masked
 from tracker.extensions import db
 from tracker.models import Case, CaseSource, CaseStatus, Commitment, Episode, RundownItem
 
-FULL_HEADER = HEADER + ["受理时间"]
+FULL_HEADER = [*HEADER, "受理时间"]
 
 
 def row(number="GD2024001", title="某小区断头路十年未通", *, received="2026-03-05 14:22:31", **fields):
-    return order(number, title, **fields) + [received]
+    return [*order(number, title, **fields), received]
 
 
 def export(*rows):
@@ -53,7 +64,7 @@ def _episode_id():
 
 
 @pytest.fixture
-def aired_case(bureaus, run_import):  # noqa: F811
+def aired_case(bureaus, run_import):
     """GD2024001, imported, on air since, with the public text the audience saw."""
     assert run_import(export(row(summary="来电人陈女士反映道路不通，电话13812347777"))).exit_code == 0
     case = case_by_work_order("GD2024001")
@@ -64,7 +75,7 @@ def aired_case(bureaus, run_import):  # noqa: F811
 # ---------- cases that have been on air ----------
 
 @pytest.mark.parametrize("how", ["status", "taken", "commitment"])
-def test_a_change_to_an_aired_case_is_held_and_reported_without_confirmation(bureaus, run_import, how):  # noqa: F811
+def test_a_change_to_an_aired_case_is_held_and_reported_without_confirmation(bureaus, run_import, how):
     run_import(export(row()))
     case = case_by_work_order("GD2024001")
     air(case, how)
@@ -117,7 +128,7 @@ def test_a_dry_run_reports_held_rows_and_changes_nothing(aired_case, run_import)
     assert case_by_work_order("GD2024001").title == "某小区断头路十年未通"
 
 
-def test_a_case_not_yet_on_air_is_updated_and_its_public_text_masked_again(bureaus, run_import):  # noqa: F811
+def test_a_case_not_yet_on_air_is_updated_and_its_public_text_masked_again(bureaus, run_import):
     run_import(export(row()))
 
     result = run_import(export(row(title="李先生反映断头路，电话13900001111")))
@@ -130,7 +141,7 @@ def test_a_case_not_yet_on_air_is_updated_and_its_public_text_masked_again(burea
 
 # ---------- unchanged rows ----------
 
-def test_a_row_that_changes_nothing_is_unchanged_and_leaves_the_case_alone(bureaus, run_import):  # noqa: F811
+def test_a_row_that_changes_nothing_is_unchanged_and_leaves_the_case_alone(bureaus, run_import):
     data = export(row("A1"), row("A2"))
     run_import(data)
     before = case_by_work_order("A1").updated_at
@@ -150,7 +161,7 @@ def test_an_unchanged_aired_case_is_unchanged_not_held(aired_case, run_import):
 # ---------- source words ----------
 
 @pytest.mark.both_databases  # the database's CHECK constraint must know `other`
-def test_an_unknown_source_word_becomes_other_with_a_warning(bureaus, run_import):  # noqa: F811
+def test_an_unknown_source_word_becomes_other_with_a_warning(bureaus, run_import):
     result = run_import(export(row("A1", source="微博"), row("A2", source="其他")))
 
     assert result.exit_code == 0, result.output
@@ -166,14 +177,14 @@ def test_an_unknown_source_word_becomes_other_with_a_warning(bureaus, run_import
 
 @pytest.mark.parametrize("text", ["2026-03-05 14:22:31", "2026/3/5 14:22:31", "2026年3月5日14时22分31秒",
                                   "2026-03-05T14:22:31.000"])
-def test_the_time_the_hotline_took_the_call_is_imported_as_shanghai_time(bureaus, run_import, text):  # noqa: F811
+def test_the_time_the_hotline_took_the_call_is_imported_as_shanghai_time(bureaus, run_import, text):
     result = run_import(export(row(received=text)))
 
     assert first_line(result).startswith("created: 1,") and "(warning)" not in result.output
     assert case_by_work_order("GD2024001").received_at == datetime(2026, 3, 5, 6, 22, 31, tzinfo=UTC)
 
 
-def test_a_received_time_from_an_excel_date_cell(bureaus, run_import):  # noqa: F811
+def test_a_received_time_from_an_excel_date_cell(bureaus, run_import):
     data = xlsx_bytes([row(received=datetime(2026, 3, 5, 14, 22))], header=FULL_HEADER)
 
     run_import(data, suffix=".xlsx")
@@ -182,7 +193,7 @@ def test_a_received_time_from_an_excel_date_cell(bureaus, run_import):  # noqa: 
 
 
 @pytest.mark.parametrize("text", ["昨天下午", "2026-02-30 10:00", "2099-01-01 08:00", "1900-01-00"])
-def test_a_received_time_that_cannot_be_read_is_a_warning_not_a_rejection(bureaus, run_import, text):  # noqa: F811
+def test_a_received_time_that_cannot_be_read_is_a_warning_not_a_rejection(bureaus, run_import, text):
     result = run_import(export(row(received=text)))
 
     assert first_line(result) == "created: 1, updated: 0, rejected: 0, unchanged: 0, held: 0"
@@ -190,7 +201,7 @@ def test_a_received_time_that_cannot_be_read_is_a_warning_not_a_rejection(bureau
     assert case_by_work_order("GD2024001").received_at is None
 
 
-def test_a_new_received_time_updates_and_an_empty_one_keeps_it(bureaus, run_import):  # noqa: F811
+def test_a_new_received_time_updates_and_an_empty_one_keeps_it(bureaus, run_import):
     run_import(export(row()))
 
     assert first_line(run_import(export(row(received="")))).startswith("created: 0, updated: 0, rejected: 0, unchanged: 1")
@@ -215,7 +226,7 @@ PROSE = ("工单编号,标题,承办单位\n"
     (b"%PDF-1.7\n% \xe5\xb7\xa5\xe5\x8d\x95\xe7\xbc\x96\xe5\x8f\xb7,\xe6\xa0\x87\xe9\xa2\x98\n", ".csv"),
     (PROSE.encode("utf-8"), ".txt"),
 ], ids=["html-as-csv", "html-as-xls", "xml", "json", "pdf", "prose-with-header"])
-def test_a_file_with_the_header_names_that_is_not_an_export_is_refused(bureaus, run_import, data, suffix):  # noqa: F811
+def test_a_file_with_the_header_names_that_is_not_an_export_is_refused(bureaus, run_import, data, suffix):
     result = run_import(data, suffix=suffix)
 
     assert result.exit_code != 0
@@ -224,7 +235,7 @@ def test_a_file_with_the_header_names_that_is_not_an_export_is_refused(bureaus, 
     assert count_cases() == 0
 
 
-def test_a_tab_separated_export_named_txt_is_read_by_its_content(bureaus, run_import):  # noqa: F811
+def test_a_tab_separated_export_named_txt_is_read_by_its_content(bureaus, run_import):
     result = run_import(csv_bytes([order()], delimiter="\t"), suffix=".txt")
 
     assert first_line(result).startswith("created: 1,")
@@ -288,7 +299,7 @@ def test_the_page_replaces_the_public_text_only_when_asked(app, api, make, aired
     assert case_by_work_order("GD2024001").public_title == "断头路已列入计划"
 
 
-def test_a_case_that_goes_on_air_after_the_preview_is_held_at_import(app, api, make, bureaus, run_import):  # noqa: F811
+def test_a_case_that_goes_on_air_after_the_preview_is_held_at_import(app, api, make, bureaus, run_import):
     run_import(export(row()))
     client, csrf = api.session_login(make.user("producer"))
     html = _upload(client, csrf, export(row(title="断头路已列入计划"))).get_data(as_text=True)
@@ -301,7 +312,7 @@ def test_a_case_that_goes_on_air_after_the_preview_is_held_at_import(app, api, m
     assert case_by_work_order("GD2024001").title == "某小区断头路十年未通"
 
 
-def test_the_page_counts_unchanged_rows_and_shows_warnings(app, api, make, bureaus, run_import):  # noqa: F811
+def test_the_page_counts_unchanged_rows_and_shows_warnings(app, api, make, bureaus, run_import):
     run_import(export(row("A1")))
     client, csrf = api.session_login(make.user("producer"))
 
@@ -314,7 +325,7 @@ def test_the_page_counts_unchanged_rows_and_shows_warnings(app, api, make, burea
     assert case_by_work_order("A2").source is CaseSource.OTHER
 
 
-def test_the_case_page_shows_when_the_hotline_took_the_call(app, api, make, bureaus, run_import):  # noqa: F811
+def test_the_case_page_shows_when_the_hotline_took_the_call(app, api, make, bureaus, run_import):
     run_import(export(row(received="2026-03-05 14:22:31")))
     client, _csrf = api.session_login(make.user("producer"))
 
@@ -323,7 +334,7 @@ def test_the_case_page_shows_when_the_hotline_took_the_call(app, api, make, bure
     assert "data-received-at>2026-03-05 14:22<" in html
 
 
-def test_an_html_file_renamed_csv_is_refused_on_the_page(app, api, make, bureaus):  # noqa: F811
+def test_an_html_file_renamed_csv_is_refused_on_the_page(app, api, make, bureaus):
     client, csrf = api.session_login(make.user("producer"))
 
     response = _upload(client, csrf, HTML_TABLE.encode(), "12345导出.csv")
@@ -332,7 +343,7 @@ def test_an_html_file_renamed_csv_is_refused_on_the_page(app, api, make, bureaus
     assert not _imports_folder(app).exists() or not any(_imports_folder(app).iterdir())
 
 
-def test_the_api_gives_the_received_time_to_staff(app, api, make, bureaus, run_import):  # noqa: F811
+def test_the_api_gives_the_received_time_to_staff(app, api, make, bureaus, run_import):
     run_import(export(row(received="2026-03-05 14:22:31")))
     client, _csrf = api.session_login(make.user("producer"))
 

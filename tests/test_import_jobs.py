@@ -43,7 +43,7 @@ def count_cases():
 
 # ---------- the row limit ----------
 
-def test_the_cli_refuses_a_file_past_the_row_limit_and_imports_nothing(app, bureaus, run_import):  # noqa: F811
+def test_the_cli_refuses_a_file_past_the_row_limit_and_imports_nothing(app, bureaus, run_import):
     result = run_import(big_csv(60_000))
 
     assert result.exit_code == 1
@@ -51,7 +51,7 @@ def test_the_cli_refuses_a_file_past_the_row_limit_and_imports_nothing(app, bure
     assert count_cases() == 0
 
 
-def test_the_limit_is_a_setting_and_a_file_at_the_limit_imports(app, bureaus, run_import):  # noqa: F811
+def test_the_limit_is_a_setting_and_a_file_at_the_limit_imports(app, bureaus, run_import):
     app.config["IMPORT_MAX_ROWS"] = 30
 
     assert run_import(big_csv(31)).exit_code == 1
@@ -59,7 +59,7 @@ def test_the_limit_is_a_setting_and_a_file_at_the_limit_imports(app, bureaus, ru
     assert result.output.startswith("created: 30,"), result.output
 
 
-def test_a_workbook_past_the_limit_is_refused_while_it_is_streamed(app, bureaus, run_import):  # noqa: F811
+def test_a_workbook_past_the_limit_is_refused_while_it_is_streamed(app, bureaus, run_import):
     app.config["IMPORT_MAX_ROWS"] = 1_000
     rows = list(csv.reader(io.StringIO(big_csv(1_001).decode())))
 
@@ -69,7 +69,7 @@ def test_a_workbook_past_the_limit_is_refused_while_it_is_streamed(app, bureaus,
     assert count_cases() == 0
 
 
-def test_the_cli_reports_progress_on_stderr_for_a_large_file_and_keeps_its_output(app, bureaus, runner, tmp_path):  # noqa: F811
+def test_the_cli_reports_progress_on_stderr_for_a_large_file_and_keeps_its_output(app, bureaus, runner, tmp_path):
     path = tmp_path / "big.csv"
     path.write_bytes(big_csv(20_000))
 
@@ -91,7 +91,7 @@ def test_the_limit_stops_reading_at_the_limit_not_at_the_end_of_the_file(app):
     assert limit.count == 50_002 and seen[-1] == 50_000  # the header, 50,000 rows, and one too many
 
 
-def test_the_page_refuses_a_file_past_the_row_limit_with_the_message(app, api, make, bureaus):  # noqa: F811
+def test_the_page_refuses_a_file_past_the_row_limit_with_the_message(app, api, make, bureaus):
     # (A smaller limit: the test client spools a multi-megabyte upload to a file it never closes.)
     app.config["IMPORT_MAX_ROWS"] = 1_000
     client, csrf = api.session_login(make.user("producer"))
@@ -110,7 +110,7 @@ def test_the_page_refuses_a_file_past_the_row_limit_with_the_message(app, api, m
 
 # ---------- progress and results ----------
 
-def test_the_preview_reports_progress_that_another_reader_sees(app, api, make, bureaus, monkeypatch):  # noqa: F811
+def test_the_preview_reports_progress_that_another_reader_sees(app, api, make, bureaus, monkeypatch):
     monkeypatch.setattr(import_jobs, "PROGRESS_EVERY", 0)
     seen = []
     original = import_jobs._Progress.__call__
@@ -135,7 +135,7 @@ def test_the_preview_reports_progress_that_another_reader_sees(app, api, make, b
     assert checking[-1] == (2000, 2000)
 
 
-def test_the_status_of_a_job_and_the_result_page_reload(app, api, make, bureaus):  # noqa: F811
+def test_the_status_of_a_job_and_the_result_page_reload(app, api, make, bureaus):
     client, csrf = api.session_login(make.user("producer"))
     job_id = _job_id(_upload(client, csrf, big_csv(3)).get_data(as_text=True))
 
@@ -152,7 +152,7 @@ def test_the_status_of_a_job_and_the_result_page_reload(app, api, make, bureaus)
     assert client.get(f"/cases/import/jobs/{job_id}/status").get_json()["state"] == "done"
 
 
-def test_a_running_job_shows_a_progress_bar_that_polls_its_status(app, api, make, bureaus):  # noqa: F811
+def test_a_running_job_shows_a_progress_bar_that_polls_its_status(app, api, make, bureaus):
     client, csrf = api.session_login(make.user("producer"))
     job_id = int(_job_id(_upload(client, csrf, big_csv(3)).get_data(as_text=True)))
     db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(state=ImportState.PREVIEWING))
@@ -182,7 +182,7 @@ def _dead_pid():
 
 @pytest.mark.parametrize("state", [ImportState.QUEUED, ImportState.PREVIEWING, ImportState.IMPORTING])
 @pytest.mark.parametrize("runner", ["this process, no thread", "a process that is gone"])
-def test_a_job_whose_worker_is_gone_reads_as_failed(app, api, make, bureaus, state, runner):  # noqa: F811
+def test_a_job_whose_worker_is_gone_reads_as_failed(app, api, make, bureaus, state, runner):
     user = make.user("producer")
     pid = os.getpid() if runner.startswith("this") else _dead_pid()
     job = ImportJob(user_id=user.id, filename="中断.csv", upload_token="x" * 32, options={}, state=state,
@@ -263,7 +263,7 @@ def test_health_answers_quickly_while_a_large_file_is_checked_and_imported(tmp_p
     assert len(latencies) >= 3 and max(latencies) < 1.0, sorted(latencies)[-5:]
 
 
-def test_long_lists_are_cut_on_the_page_and_say_so(app, api, make, bureaus, monkeypatch):  # noqa: F811
+def test_long_lists_are_cut_on_the_page_and_say_so(app, api, make, bureaus, monkeypatch):
     monkeypatch.setattr(import_jobs, "PREVIEW_ROWS", 1)
     monkeypatch.setattr(import_jobs, "LISTED_ROWS", 2)
     client, csrf = api.session_login(make.user("producer"))

@@ -22,7 +22,7 @@ def late(api, make, monkeypatch):
     return commitment.id, api.as_role("department", department), api.as_role("supervisor")
 
 
-def ask(client, commitment_id: int, deadline: date):  # noqa: ANN001
+def ask(client, commitment_id: int, deadline: date):
     return client.post(f"/api/v1/commitments/{commitment_id}/extension",
                        json={"deadline": deadline.isoformat(), "reason": "雨季无法施工"})
 

@@ -121,7 +121,7 @@ def redis_url() -> str:
     url = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as error:  # unreachable: the service is absent
+    except Exception as error:  # noqa: BLE001 - unreachable: the service is absent
         missing_service(f"Redis is not reachable at {url}: {error}")
     return url
 

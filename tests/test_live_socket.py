@@ -76,7 +76,7 @@ def test_the_episode_may_come_as_text_from_a_page_url(socket_client, show):
 
 
 def test_every_change_sends_a_newer_state(socket_client, show):
-    producer, episode_id, items, cases = show
+    producer, episode_id, items, _cases = show
     client = display(socket_client, episode_id)
     first = states(client)[-1]
 

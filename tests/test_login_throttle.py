@@ -187,7 +187,7 @@ def test_the_login_page_counts_failures_like_the_api(client, clock, producer):
 
 
 def admin_browser(app, make):
-    admin = make.user("admin", username="boss")
+    make.user("admin", username="boss")
     client = app.test_client()
     assert login(client, "boss", address="192.0.2.1").status_code == 200
     return client

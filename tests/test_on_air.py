@@ -47,7 +47,7 @@ def rundown_states(answer):
 
 
 def test_take_next_moves_standby_on_air_and_the_next_to_standby(show):
-    producer, episode_id, (first, second, third), _c = show
+    producer, episode_id, (first, second, _third), _c = show
     post(producer, episode_id, f"rundown/{first}/take")
     post(producer, episode_id, f"rundown/{second}/standby")
     answer = post(producer, episode_id, "rundown/take-next")

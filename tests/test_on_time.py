@@ -41,12 +41,12 @@ def desk(api, make):
     return department, api.as_role("department", department), api.as_role("supervisor")
 
 
-def said_on_air(make, department, deadline):  # noqa: ANN001
+def said_on_air(make, department, deadline):
     """A commitment whose deadline said on air is `deadline` (possibly gone by already)."""
     return Commitments(make).create(department, deadline=deadline)
 
 
-def extend(department_client, supervisor, commitment_id: int, deadline) -> None:  # noqa: ANN001
+def extend(department_client, supervisor, commitment_id: int, deadline) -> None:
     asked = department_client.post(path(commitment_id, "extension"),
                                    json={"deadline": deadline.isoformat(), "reason": "雨季无法施工"})
     assert asked.status_code == 201, asked.get_json()
@@ -54,14 +54,14 @@ def extend(department_client, supervisor, commitment_id: int, deadline) -> None:
     assert approved.status_code == 200, approved.get_json()
 
 
-def complete(department_client, supervisor, commitment_id: int, satisfaction: str = "satisfied") -> None:  # noqa: ANN001
+def complete(department_client, supervisor, commitment_id: int, satisfaction: str = "satisfied") -> None:
     assert department_client.post(path(commitment_id, "progress"), json={"note": "施工中", "percent": 60}).status_code == 200
     assert department_client.post(path(commitment_id, "claim-done"), json={"note": "已完工"}).status_code == 200
     verified = supervisor.post(path(commitment_id, "verify"), json={"satisfaction": satisfaction})
     assert verified.status_code == 200, verified.get_json()
 
 
-def stats_row(client, code: str = "ZJJ") -> dict:  # noqa: ANN001
+def stats_row(client, code: str = "ZJJ") -> dict:
     return next(row for row in client.get("/api/v1/public/stats").get_json() if row["code"] == code)
 
 

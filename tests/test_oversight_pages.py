@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -24,7 +24,7 @@ VAGUE = "高度重视，立即调查，尽快解决"
 class Browser:
     """A signed-in browser on the English interface: follows the desk's forms as a person would."""
 
-    def __init__(self, app, user) -> None:  # noqa: ANN001
+    def __init__(self, app, user) -> None:
         self.client = app.test_client()
         response = self.client.post("/api/v1/auth/login", json={"username": user.username, "password": PASSWORD})
         assert response.status_code == 200

@@ -252,7 +252,7 @@ def call(client, method: str, url: str):
     return client.open(method, url, **kwargs)
 
 
-@pytest.mark.parametrize("role", ROLES + ["anonymous"])
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 def test_api_matrix(app, api, role):
     client = api.anonymous if role == "anonymous" else api.as_role(role)
     for key, allowed in API.items():
@@ -267,7 +267,7 @@ def test_api_matrix(app, api, role):
             assert status == 403, f"{role} got {status} on {key}"
 
 
-@pytest.mark.parametrize("role", ROLES + ["anonymous"])
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 def test_page_matrix(app, make, role):
     client = app.test_client()
     if role != "anonymous":

@@ -55,7 +55,7 @@ def city(app, api, make, on_day):
 def test_anyone_lists_commitments_overdue_first(client, city):
     body = client.get("/api/v1/public/commitments").get_json()
     assert body["total"] == 3
-    assert [item["id"] for item in body["items"]][0] == city["overdue"]
+    assert body["items"][0]["id"] == city["overdue"]
     item = next(i for i in body["items"] if i["id"] == city["worked"])
     assert item["department"] == {"code": "ZJJ", "name": "市住建局"}
     assert item["case"]["title"] == "幸福路断头路"

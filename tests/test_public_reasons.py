@@ -12,8 +12,7 @@ from tracker.extensions import db
 from tracker.models import CommitmentStatus
 
 from .commitment_data import Commitments, reload, snapshot
-from .voice_data import (BASE, MASKED_PHONE, NOTE, PHONE, UNSATISFIED_EN, UNSATISFIED_ZH, follower, mails, path,
-                         verify)
+from .voice_data import BASE, MASKED_PHONE, NOTE, PHONE, UNSATISFIED_EN, UNSATISFIED_ZH, follower, mails, path, verify
 
 CLOSE_REASON = f"该路段纳入旧城改造，原方案无法实施，咨询电话{PHONE}"
 UNSATISFIED_REASON = "路灯已按承诺安装，来电人认为亮度不够，将在回头看中跟进"

@@ -37,7 +37,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage, bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001 - aiosmtpd's signature
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed, envelope.content))
         return "250 Message accepted for delivery"
@@ -132,7 +132,7 @@ def test_each_department_gets_one_digest_of_its_own_commitments(runner, smtp, ci
     assert gdj_mail["Subject"] == "【问政追踪】供电公司：1项新承诺"
     assert "清退转供电加价" in text_of(gdj_mail) and "幸福路" not in text_of(gdj_mail)
 
-    zjj_digest, gdj_digest = sorted(digests(), key=lambda d: d.department.code != "ZJJ")
+    zjj_digest, _gdj_digest = sorted(digests(), key=lambda d: d.department.code != "ZJJ")
     assert kinds(zjj_digest) == {city["overdue"].id: "overdue", city["due_soon"].id: "due_soon", city["new"].id: "new"}
     assert zjj_digest.sent_at is not None and zjj_digest.error == ""
     assert sorted(zjj_digest.recipients) == ["li@zjj.example", "wang@zjj.example"]
@@ -174,7 +174,7 @@ def test_a_deadline_is_due_today_on_its_day_and_overdue_the_next(runner, smtp, m
     assert remind(runner, DAY).exit_code == 0
     assert remind(runner, DAY + timedelta(days=1)).exit_code == 0
     assert [kinds(d)[due.id] for d in digests()] == ["new", "due_soon", "overdue"]
-    first, on_the_day, next_day = smtp.to("wang@zjj.example")
+    _first, on_the_day, next_day = smtp.to("wang@zjj.example")
     assert "今天到期" in text_of(on_the_day) or "Due today" in text_of(on_the_day)
     assert "已逾期 1 天" in text_of(next_day)
 
@@ -282,7 +282,7 @@ def test_the_smtp_server_can_ask_for_a_login(app, runner, make, commitments):
     commitments.create(department)
     logins = []
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001 - aiosmtpd's signature
+    def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
         return AuthResult(success=auth_data.password == b"p@ss word")
 

@@ -64,7 +64,7 @@ def test_adding_items_appends_them_queued(show):
 @pytest.mark.parametrize("action", list(MOVES))
 def test_state_table(show, start, action):
     """Every state × action: allowed moves land where the table says, the rest are 409 and change nothing."""
-    producer, episode_id, (item, other, _third) = show
+    producer, episode_id, (item, _other, _third) = show
     put_in_state(producer, episode_id, item, start)
     before = rundown(producer, episode_id)
     response = act(producer, episode_id, item, action, before["version"])
@@ -83,7 +83,7 @@ def test_state_table(show, start, action):
 
 
 def test_take_ends_the_item_on_air_and_empties_standby(show):
-    producer, episode_id, (first, second, third) = show
+    producer, episode_id, (first, second, _third) = show
     act(producer, episode_id, first, "take")
     act(producer, episode_id, second, "standby")
     assert states(producer, episode_id) == ["on_air", "standby", "queued"]

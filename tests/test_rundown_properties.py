@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import func, select
 
+from tracker.episodes.changes import items_of
 from tracker.errors import ConflictError
 from tracker.extensions import db
 from tracker.models import Episode, ItemState, RundownEvent
-from tracker.episodes.changes import items_of
 from tracker.rundown import service, undo
 from tracker.rundown.states import ACTIONS
 

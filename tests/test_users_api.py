@@ -50,7 +50,7 @@ OWN_TOKENS = [
 ]
 
 
-@pytest.mark.parametrize("role", ROLES + ["anonymous"])
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 def test_only_admins_manage_accounts_and_tokens(make, api, role):
     client = api.anonymous if role == "anonymous" else api.as_role(role)
     target = make.user("producer")
@@ -65,7 +65,7 @@ def test_only_admins_manage_accounts_and_tokens(make, api, role):
         assert response.status_code == expected, (role, method, url, response.get_json())
 
 
-@pytest.mark.parametrize("role", ROLES + ["anonymous"])
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 def test_everyone_signed_in_manages_their_own_tokens(api, role):
     client = api.anonymous if role == "anonymous" else api.as_role(role)
     for method, path, body, success in OWN_TOKENS:

@@ -22,7 +22,7 @@ def path(commitment_id: int, action: str = "") -> str:
     return f"/api/v1/commitments/{commitment_id}" + (f"/{action}" if action else "")
 
 
-def verify(supervisor, department_client, commitment_id: int, *, satisfaction: str = "satisfied",  # noqa: ANN001
+def verify(supervisor, department_client, commitment_id: int, *, satisfaction: str = "satisfied",
            reason: str = "") -> dict:
     """Claim the commitment done and verify it through the API; the answer's JSON."""
     assert department_client.post(path(commitment_id, "claim-done"), json={"note": "道路已贯通"}).status_code == 200
@@ -46,6 +46,6 @@ def mails(kind_prefix: str = "") -> list[OutgoingMail]:
     return [row for row in rows if row.kind.startswith(kind_prefix)]
 
 
-def page_csrf(client, url: str = "/login") -> str:  # noqa: ANN001
+def page_csrf(client, url: str = "/login") -> str:
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

@@ -24,19 +24,19 @@ from .disputes.api import blp as disputes_api
 from .disputes.views import bp as dispute_pages
 from .episodes.api import blp as episodes_api
 from .extensions import db, limiter, migrate, socketio
+from .follows.views import bp as follows_pages
 from .followup.api import blp as followup_api
 from .followup.views import bp as followup_pages
-from .follows.views import bp as follows_pages
 from .health import blp as health_api
 from .letters.views import bp as letters_pages
 from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
 from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
+from .oversight.views import bp as oversight_pages
 from .polls import tallies
 from .polls.api import blp as polls_api
 from .polls.views import bp as polls_pages
-from .oversight.views import bp as oversight_pages
 from .public.api import blp as public_api
 from .public.views import bp as public_pages
 from .rundown.api import blp as rundown_api
@@ -52,9 +52,9 @@ MIGRATIONS = PACKAGE_ROOT / "migrations"
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
                   rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api,
                   disputes_api)
-PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages, oversight_pages,
-                   admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages, letters_pages,
-                   opendata_pages, follows_pages, polls_pages, vote_pages, dispute_pages)
+PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages,
+                   oversight_pages, admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages,
+                   letters_pages, opendata_pages, follows_pages, polls_pages, vote_pages, dispute_pages)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -68,8 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
     for blueprint in API_BLUEPRINTS:
         api.api.register_blueprint(blueprint)
-    for blueprint in PAGE_BLUEPRINTS:
-        app.register_blueprint(blueprint)
+    for pages in PAGE_BLUEPRINTS:
+        app.register_blueprint(pages)
     cli.init_app(app)
     return app
 
@@ -82,7 +82,8 @@ def configure(app: Flask, instance_path: Path, test_config: dict | None) -> None
     app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_NAMESPACE"])
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # Flask's documented way to add WSGI middleware; its annotation sees only the method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def init_extensions(app: Flask) -> None:
@@ -106,4 +107,5 @@ def init_extensions(app: Flask) -> None:
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
                       async_handlers=False, ping_interval=10, ping_timeout=20)
     if not app.config["WEBSOCKET_COMPRESSION"]:
-        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # outside Socket.IO's middleware
+        # Outside Socket.IO's middleware (Flask's way to add WSGI middleware; typed as a method).
+        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]

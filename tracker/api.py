@@ -7,10 +7,12 @@ and the validation cannot drift apart.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, g, request
-from flask_smorest import Api, Blueprint
+from flask import Flask, Request, abort, current_app, g, request
 from flask_login import current_user
+from flask_smorest import Api, Blueprint
 from flask_wtf.csrf import CSRFError, validate_csrf
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs import core
@@ -20,6 +22,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from .bounds import DatabaseInteger, control_character_fields, json_problem, out_of_range_fields
 from .errors import InvalidError
 
+F = TypeVar("F", bound=Callable[..., Any])
 
 API_PREFIX = "/api/v1"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -29,7 +32,9 @@ MAX_PER_PAGE = 200
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "machine-readable, e.g. `invalid`"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+    # The error shape's key; marshmallow takes declared fields out of the class, so this does
+    # not hide Schema.fields at run time.
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),  # type: ignore[assignment]
                          metadata={"description": "field name (dotted for nested) → messages"})
 
 
@@ -64,7 +69,7 @@ class BoundedParser(FlaskParser):
     is 422 on its field.
     """
 
-    def _raw_load_json(self, req):  # webargs' hook
+    def _raw_load_json(self, req: Request) -> Any:  # webargs' hook
         if not is_json_request(req):
             return core.missing
         try:
@@ -72,13 +77,14 @@ class BoundedParser(FlaskParser):
         except json.JSONDecodeError:
             raise  # webargs answers these itself (an empty body is "missing")
         except (ValueError, RecursionError) as error:  # 5,000 digits; nesting beyond the parser
-            self._handle_invalid_json_error(error, req)
+            # webargs' annotation names only the two errors it raises itself; the hook takes any.
+            self._handle_invalid_json_error(error, req)  # type: ignore[arg-type]
         problem = json_problem(data)
         if problem:
             abort(400, problem)
         return data
 
-    def _load_location_data(self, *, schema, req, location):  # webargs' hook
+    def _load_location_data(self, *, schema: Schema, req: Request, location: str) -> Any:  # webargs' hook
         data = super()._load_location_data(schema=schema, req=req, location=location)
         if location == "json" and data is not core.missing:
             wrong = json_type_errors(schema, data)
@@ -86,7 +92,7 @@ class BoundedParser(FlaskParser):
                 raise ValidationError(wrong)
         return data
 
-    def _validate_arguments(self, data, validators) -> None:
+    def _validate_arguments(self, data: Any, validators: list[Callable[..., Any]]) -> None:
         refused = out_of_range_fields(data) | control_character_fields(data)
         if refused:
             raise ValidationError(refused)
@@ -120,8 +126,8 @@ def _json_type_problem(field: fields.Field, value: object) -> list[str] | dict |
         nested = {index: found for index, item in enumerate(items) if (found := json_type_errors(field.schema, item))}
         return (nested if field.many else nested.get(0)) or None
     if isinstance(field, fields.List) and isinstance(value, list):
-        listed = {index: found for index, item in enumerate(value)
-                  if (found := _json_type_problem(field.inner, item))}
+        listed = {index: problem for index, item in enumerate(value)
+                  if (problem := _json_type_problem(field.inner, item))}
         return listed or None
     return None
 
@@ -136,7 +142,8 @@ class TrackerBlueprint(Blueprint):
 
     ARGUMENTS_PARSER = ARGUMENTS_PARSER
 
-    def arguments(self, schema, *, location: str = "json", required: bool | None = None, **kwargs):
+    def arguments(self, schema: Schema | type[Schema], *, location: str = "json", required: bool | None = None,
+                  **kwargs: Any) -> Callable[[F], F]:
         if required is None:
             required = location not in BODY_LOCATIONS or _requires_a_field(schema)
         return super().arguments(schema, location=location, required=required, **kwargs)
@@ -147,19 +154,19 @@ def _requires_a_field(schema: Schema | type[Schema]) -> bool:
     return any(field.required for field in instance.fields.values())
 
 
-def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs) -> TrackerBlueprint:
+def api_blueprint(name: str, import_name: str, url_prefix: str = "", **kwargs: Any) -> TrackerBlueprint:
     return TrackerBlueprint(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
 
 
-def accepts_uploads(view):
+def accepts_uploads(view: F) -> F:
     """Mark a view that takes multipart uploads (and so the large body limit)."""
-    view.accepts_uploads = True
+    view.accepts_uploads = True  # type: ignore[attr-defined]  # a mark read by guard_api_request
     return view
 
 
-def no_csrf(view):
+def no_csrf(view: F) -> F:
     """Mark a view that does not act on the session's authority (login), so needs no CSRF token."""
-    view.skips_csrf = True
+    view.skips_csrf = True  # type: ignore[attr-defined]  # a mark read by guard_api_request
     return view
 
 
@@ -197,7 +204,7 @@ def _check_content_type(takes_uploads: bool) -> None:
     raise UnsupportedMediaType(f"Send the body as {expected}.")
 
 
-def _takes_a_body(view) -> bool:  # noqa: ANN001 - a view function
+def _takes_a_body(view: Callable[..., Any]) -> bool:
     parameters = getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     return any(parameter.get("in") in BODY_LOCATIONS for parameter in parameters)
 

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from .extensions import db
 
@@ -47,7 +48,7 @@ class SQLiteWriteLock:
 
 
 # One lock per SQLite engine; sessions find theirs through the engine they are bound to.
-_locks: "weakref.WeakKeyDictionary[Engine, SQLiteWriteLock]" = weakref.WeakKeyDictionary()
+_locks: weakref.WeakKeyDictionary[Engine, SQLiteWriteLock] = weakref.WeakKeyDictionary()
 
 
 def init_app(app: Flask) -> None:
@@ -57,7 +58,8 @@ def init_app(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
         _locks[engine] = SQLiteWriteLock()
-        app.wsgi_app = YieldAfterEachResponse(app.wsgi_app)
+        # Flask's documented way to add WSGI middleware; its annotation sees only the method.
+        app.wsgi_app = YieldAfterEachResponse(app.wsgi_app)  # type: ignore[method-assign]
 
 
 class YieldAfterEachResponse:
@@ -94,7 +96,7 @@ class _ThenYield:
             time.sleep(0)
 
 
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -108,15 +110,15 @@ def _lock_of(session: Session) -> SQLiteWriteLock | None:
         return None
     try:
         bind = session.get_bind()
-    except Exception:  # an unbound session has nothing to guard
+    except Exception:  # noqa: BLE001 - an unbound session has nothing to guard
         return None
-    return _locks.get(getattr(bind, "engine", bind))
+    return _locks.get(bind.engine)  # a Connection's engine, or the Engine itself
 
 
 # Listeners on the Session class, registered once: Flask-SQLAlchemy makes a session per
 # context, and every session of a SQLite engine must queue.
 @event.listens_for(Session, "before_flush")
-def _before_flush(session, _context, _instances) -> None:  # noqa: ANN001
+def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if session.new or session.dirty or session.deleted:
         lock = _lock_of(session)
         if lock:
@@ -124,7 +126,7 @@ def _before_flush(session, _context, _instances) -> None:  # noqa: ANN001
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _before_dml(state) -> None:  # noqa: ANN001
+def _before_dml(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         lock = _lock_of(state.session)
         if lock:
@@ -132,7 +134,7 @@ def _before_dml(state) -> None:  # noqa: ANN001
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _after_transaction_end(session, transaction) -> None:  # noqa: ANN001
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None and session.info.get(_LOCK_HELD):
         lock = _lock_of(session)
         if lock:

@@ -117,8 +117,9 @@ def handle_http_exception(error: HTTPException):
     for name, value in (error.get_headers() if hasattr(error, "get_headers") else []):
         if name.lower() not in ("content-type", "content-length"):
             response.headers[name] = value
-    if getattr(error, "data", None) and error.data.get("headers"):
-        response.headers.update(error.data["headers"])
+    data = getattr(error, "data", None)  # flask-smorest's abort() puts extra headers here
+    if data and data.get("headers"):
+        response.headers.update(data["headers"])
     return response
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -28,7 +27,7 @@ def select_locale() -> str:
     if not has_request_context():  # the CLI speaks the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

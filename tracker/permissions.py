@@ -41,11 +41,11 @@ def allow(*roles: Role | str) -> Callable:
                     raise ForbiddenError("Your role may not do this.")
             return view(*args, **kwargs)
 
-        guarded.allowed_roles = allowed  # type: ignore[attr-defined]
+        guarded.allowed_roles = allowed  # type: ignore[attr-defined]  # a mark the permission tests read
         if ANYONE in allowed:  # the API description says so: no credentials needed
             apidoc = dict(getattr(guarded, "_apidoc", {}))
             apidoc["manual_doc"] = {**apidoc.get("manual_doc", {}), "security": []}
-            guarded._apidoc = apidoc  # type: ignore[attr-defined]
+            guarded._apidoc = apidoc  # type: ignore[attr-defined]  # flask-smorest's place for the doc
         return guarded
 
     return decorate

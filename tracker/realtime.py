@@ -13,7 +13,7 @@ from socketio import Server
 
 from .episodes.changes import Change, now
 from .errors import NotFoundError
-from .extensions import db, socketio
+from .extensions import db, real_app, socketio
 from .live import presence
 from .live.snapshots import snapshots
 from .models import Poll
@@ -52,7 +52,7 @@ def publish(change: Change) -> dict:
     for a strap taken with auto-out, a task that takes it out when its time comes."""
     state = publish_state(change.episode_id)
     if change.out_at is not None and current_app.config.get("GRAPHIC_AUTO_OUT", not current_app.testing):
-        socketio.start_background_task(_auto_out, current_app._get_current_object(), change.episode_id,
+        socketio.start_background_task(_auto_out, real_app(), change.episode_id,
                                        change.out_at)
     return state
 
@@ -66,7 +66,7 @@ def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:
             change = expire_graphic(episode_id, out_at)
             if change is not None:
                 publish(change)
-        except Exception:  # noqa: BLE001 - a background task has nobody else to report to
+        except Exception:
             app.logger.exception("auto-out of episode %s failed", episode_id)
 
 
@@ -82,7 +82,7 @@ def send_state(episode_id: int, sid: str, namespace: str = LIVE) -> None:
             socketio.emit(TALLY, json.loads(latest), namespace=namespace, to=sid)
         if poll["closes_at"] and datetime.fromisoformat(poll["closes_at"]) <= now():
             # The timer ran out while no process watched it (a restart): record the close now.
-            socketio.start_background_task(_close_due, current_app._get_current_object(), episode_id)
+            socketio.start_background_task(_close_due, real_app(), episode_id)
 
 
 def publish_tally(episode_id: int, poll_id: int) -> None:
@@ -95,7 +95,7 @@ def publish_tally(episode_id: int, poll_id: int) -> None:
         _push_tally(socketio.server, episode_id, poll_id)
     else:
         server = socketio.server
-        server.start_background_task(_push_tally_later, current_app._get_current_object(), server,
+        server.start_background_task(_push_tally_later, real_app(), server,
                                      episode_id, poll_id, wait)
 
 
@@ -113,7 +113,7 @@ def _push_tally_later(app: Flask, server: Server, episode_id: int, poll_id: int,
 
 def _push_tally(server: Server, episode_id: int, poll_id: int) -> None:
     tallies().starting(poll_id)  # before counting: a ballot committed after the count asks again
-    poll = db.session.get(Poll, poll_id, populate_existing=True)
+    poll = db.session.get_one(Poll, poll_id, populate_existing=True)
     tally = {**tally_event(poll), "at": millis()}
     db.session.rollback()  # end the read, so a long fan-out holds no snapshot open
     tallies().store(poll_id, tally["at"], encode(tally))
@@ -125,7 +125,7 @@ def schedule_poll_close(episode_id: int, closes_at: datetime) -> None:
     """The poll's timer: close it when `closes_at` comes (`expire_due` also closes it on the next
     read, should this process be gone by then)."""
     if current_app.config.get("POLL_AUTO_CLOSE", not current_app.testing):
-        socketio.start_background_task(_close_when_due, current_app._get_current_object(), episode_id, closes_at)
+        socketio.start_background_task(_close_when_due, real_app(), episode_id, closes_at)
 
 
 def _close_when_due(app: Flask, episode_id: int, closes_at: datetime) -> None:
@@ -139,7 +139,7 @@ def _close_due(app: Flask, episode_id: int) -> None:
             change = polls.expire_due(episode_id)
             if change is not None:
                 publish(change)
-        except Exception:  # noqa: BLE001 - a background task has nobody else to report to
+        except Exception:
             app.logger.exception("closing the vote of episode %s failed", episode_id)
 
 
@@ -157,7 +157,7 @@ def publish_presence(episode_id: int) -> None:
     else:
         # This app's server, held now: the push must not reach another app's (tests make one each).
         server = socketio.server
-        server.start_background_task(_push_presence_later, current_app._get_current_object(), server,
+        server.start_background_task(_push_presence_later, real_app(), server,
                                      episode_id, wait)
 
 

@@ -16,7 +16,21 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, column, exists, func, literal, literal_column, or_, select, table, true, type_coerce
+from sqlalchemy import (
+    Select,
+    Text,
+    and_,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -78,7 +92,7 @@ def only_matching(query: Select, key: Any, text: str | None, *, public: bool = F
     return query.join(fts, fts.c.rowid == key).where(match, *rechecks)
 
 
-def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """For Alembic's comparison of models and database: the search documents are not models."""
     return not (type_ == "table" and (name or "").startswith(SEARCH_PREFIX))
 
@@ -122,7 +136,7 @@ def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],
         match = literal_column(document).op("MATCH")(literal(" AND ".join(f"{scope}{p}" for p in indexed)))
     raw = table(f"{document}_text", column("id"), *(column(name) for name in columns))
     rechecks: list[ColumnElement[bool]] = []
-    for word, phrase in zip(found, phrases):
+    for word, phrase in zip(found, phrases, strict=True):  # a phrase per word
         if not phrase or not _all_token_characters(word):
             pattern = like_pattern(word)
             rechecks.append(exists(select(literal(1)).select_from(raw).where(

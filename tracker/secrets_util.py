@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from .errors import NotFoundError
 from .extensions import db
@@ -29,10 +30,13 @@ def new_secret(marker: str, nbytes: int = 32) -> NewSecret:
 
 
 class Revocable(Protocol):
-    revoked_at: object
+    revoked_at: datetime | None
 
 
-def revoke(model: type, record_id: int, what: str) -> Revocable:
+R = TypeVar("R", bound=Revocable)
+
+
+def revoke(model: type[R], record_id: int, what: str) -> R:
     """Mark a token revoked (once: a second revoke keeps the first moment); 404 if unknown."""
     record = db.session.get(model, record_id)
     if record is None:

@@ -24,6 +24,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -113,10 +114,8 @@ class Viewer:
 
     def run(self) -> None:
         while self.running:
-            try:
+            with contextlib.suppress(Exception):  # the server went away: reconnect
                 self._session()
-            except Exception:  # noqa: BLE001 - the server went away: reconnect
-                pass
             if self.running:
                 self.reconnects += 1
                 gevent.sleep(0.5)

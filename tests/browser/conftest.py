@@ -86,7 +86,7 @@ def page(request, browser, live_server):
     problems: list[str] = []
     documents: set[str] = set()
 
-    def on_console(message) -> None:  # noqa: ANN001
+    def on_console(message) -> None:
         where = message.location.get("url")
         # A page's own status (the 404 page answers 404) is what a test checks, not a fault.
         if message.type != "error" or (where in documents and message.text.startswith("Failed to load resource")):

@@ -19,7 +19,7 @@ CASES = [("幸福路断头路十年未打通，居民绕行三公里", "房县�
          ("阳光小区物业撤场无人管理", "阳光小区")]
 
 
-def make_show(api, make, *, started: bool = True) -> SimpleNamespace:  # noqa: ANN001
+def make_show(api, make, *, started: bool = True) -> SimpleNamespace:
     """An episode with three cases in its running order and a producer to drive it; live unless
     `started` is False (before the start every display shows the "starting soon" frame)."""
     producer = api.as_role("producer")

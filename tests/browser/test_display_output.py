@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask_babel import gettext
 
-from .display_helpers import (FULL_HD, SMALL, alpha_at, console_listing, make_show, open_display, version_of,
-                              wait_until)
+from .display_helpers import FULL_HD, SMALL, alpha_at, console_listing, make_show, open_display, version_of, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -37,7 +37,7 @@ class Phones:
         phone.goto(f"/vote/{episode_id}")
         return phone
 
-    def _console(self, message) -> None:  # noqa: ANN001
+    def _console(self, message) -> None:
         # A refused ballot (the test provokes one) is a response the page handles, not a fault.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.problems.append(f"console error: {message.text}")
@@ -158,7 +158,7 @@ def stall_live(phone) -> dict:
     """From now on, hold back what the server pushes to this phone (a stalled mobile network)."""
     link = {"stalled": False}
 
-    def route(ws) -> None:  # noqa: ANN001
+    def route(ws) -> None:
         server = ws.connect_to_server()
         server.on_message(lambda message: None if link["stalled"] else ws.send(message))
 

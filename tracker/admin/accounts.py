@@ -6,16 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.session import renew_own_session
+from ..bounds import page_number
 from ..departments import service as departments
 from ..errors import AppError
 from ..i18n import ROLE_LABELS
 from ..models import ApiToken, Department, Role, User
 from ..permissions import allow
 from ..users import service as users
-from ..bounds import page_number
 from .blueprint import bp, chosen, form_status, search_text, show_service_errors
-from .forms import (ConfirmForm, TokenForm, UserCreateForm, UserEditForm, department_choices,
-                    grouped_departments)
+from .forms import ConfirmForm, TokenForm, UserCreateForm, UserEditForm, department_choices, grouped_departments
 
 PER_PAGE = 50
 STATUSES = ("active", "inactive")

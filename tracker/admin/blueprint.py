@@ -1,6 +1,9 @@
 """The settings blueprint and what its pages share."""
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import overload
+
 from flask import Blueprint, flash, request
 from flask_wtf import FlaskForm
 
@@ -27,7 +30,11 @@ def form_status(form: FlaskForm) -> int:
     return 422 if form.is_submitted() else 200
 
 
-def chosen(name: str, allowed, default: str | None = None) -> str | None:  # noqa: ANN001
+@overload
+def chosen(name: str, allowed: Collection[str], default: str) -> str: ...
+@overload
+def chosen(name: str, allowed: Collection[str], default: None = None) -> str | None: ...
+def chosen(name: str, allowed: Collection[str], default: str | None = None) -> str | None:
     """A query-string filter's value when it is one of `allowed`, else the default."""
     value = request.args.get(name, "")
     return value if value in allowed else default

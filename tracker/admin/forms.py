@@ -1,6 +1,8 @@
 """The settings forms. The services check everything again; these give early, translated messages."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -47,7 +49,7 @@ class _DepartmentFields(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_options(KIND_LABELS),
                        default=DepartmentKind.MUNICIPAL.value)
 
-    def __init__(self, *args, department_id: int | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, department_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.department_id = department_id
 

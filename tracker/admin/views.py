@@ -9,8 +9,11 @@ from ..departments import service as departments
 from ..errors import AppError
 from ..permissions import allow
 from ..users import service as users
-from . import accounts, displays  # noqa: F401 - register the account, token and display-token pages on `bp`
-from . import throttles  # noqa: F401 - registers the login-throttle pages on `bp`
+from . import (  # noqa: F401 - register the account, token and display-token pages on `bp`
+    accounts,
+    displays,
+    throttles,
+)
 from .blueprint import bp, chosen, form_status, search_text, show_service_errors
 from .forms import KIND_LABELS, DepartmentCreateForm, DepartmentEditForm, kind_label
 

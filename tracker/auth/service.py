@@ -1,7 +1,6 @@
 """Passwords, sessions' users and bearer tokens."""
 from __future__ import annotations
 
-
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -9,8 +8,8 @@ from sqlalchemy import select, update
 
 from ..errors import InvalidError
 from ..extensions import db
-from ..secrets_util import digest, new_secret, revoke
 from ..models import ApiToken, Department, Role, User, utcnow
+from ..secrets_util import digest, new_secret, revoke
 
 TOKEN_PREFIX = "ftt_"
 MIN_PASSWORD_LENGTH = 8

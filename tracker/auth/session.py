@@ -10,7 +10,7 @@ ends every session of the account at once, wherever its cookies were copied to.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Request, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -75,7 +75,7 @@ def renew_own_session(actor: User, user: User) -> None:
 
 
 @login_manager.request_loader
-def load_token_user(_request) -> User | None:  # noqa: ANN001
+def load_token_user(_request: Request) -> User | None:
     token = _bearer_token()
     user = user_for_token(token) if token else None
     if user is not None:

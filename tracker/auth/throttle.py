@@ -26,6 +26,7 @@ from ..models import LoginThrottle, User, utcnow
 from ..models.login_throttles import EVERY_USERNAME
 from .service import authenticate
 
+
 class LoginDelayed(Exception):
     """This address, or this username from it, must wait `seconds` before the next attempt."""
 
@@ -144,11 +145,11 @@ def _count_failure(address: str, key: str, now: datetime) -> tuple[int, int]:
     table = LoginThrottle.__table__
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(address=address, username=key, failures=1, last_failure_at=now)
-    statement = statement.on_conflict_do_update(
+    counted = statement.on_conflict_do_update(
         index_elements=["address", "username"],
         set_={"failures": table.c.failures + 1, "last_failure_at": now},
     ).returning(table.c.id, table.c.failures)
-    row = db.session.execute(statement).one()
+    row = db.session.execute(counted).one()
     return row[0], row[1]
 
 

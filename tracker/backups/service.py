@@ -106,8 +106,15 @@ def _uploads() -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
 
 
+def _database_file() -> str:
+    path = db.engine.url.database
+    if not path:
+        raise ValueError("An in-memory SQLite database has no file to back up or restore.")
+    return path
+
+
 def _dump_sqlite(target: Path) -> None:
-    source = sqlite3.connect(db.engine.url.database)
+    source = sqlite3.connect(_database_file())
     destination = sqlite3.connect(target)
     try:
         with destination:
@@ -119,7 +126,7 @@ def _dump_sqlite(target: Path) -> None:
 
 def _restore_sqlite(dump: Path) -> None:
     source = sqlite3.connect(dump)
-    destination = sqlite3.connect(db.engine.url.database, timeout=30)
+    destination = sqlite3.connect(_database_file(), timeout=30)
     try:
         with destination:
             source.backup(destination)  # the whole file in one step: all of it or none

@@ -1,7 +1,10 @@
 """The case pool's page forms: the filter bar and the case editor."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -9,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.forms import kind_label
 from ..errors import AppError
-from ..models import Department, DepartmentKind
+from ..models import Case, Department, DepartmentKind
 from .labels import source_choices, status_choices
 from .service import COMPLAINANT_LIMITS, LIMITS
 
@@ -20,7 +23,7 @@ def department_choices(departments: list[Department]) -> list[SelectChoice]:
             for kind in DepartmentKind for d in departments if d.kind is kind]
 
 
-def placeholder(label) -> SelectChoice:  # noqa: ANN001 - a lazy string
+def placeholder(label: str | LazyString) -> SelectChoice:
     return SelectChoice("", str(label))
 
 
@@ -52,8 +55,8 @@ class ServiceErrors:
     """Puts a refusal from the service on a form: `SERVICE_FIELDS` says where a service field
     name lands, `SERVICE_MESSAGES` what to say there instead of the service's words."""
 
-    SERVICE_FIELDS: dict[str, str] = {}
-    SERVICE_MESSAGES: dict = {}
+    SERVICE_FIELDS: ClassVar[dict[str, str]] = {}
+    SERVICE_MESSAGES: ClassVar[dict] = {}
     form_errors: list
 
     def show_error(self, error: AppError) -> None:
@@ -134,7 +137,7 @@ class PublicTextForm(ServiceErrors, FlaskForm):
 
 
 
-def form_data_of(case) -> dict:  # noqa: ANN001 - a Case
+def form_data_of(case: Case) -> dict:
     """A case's values, to fill the editor."""
     codes = [d.code for d in case.departments]
     return {

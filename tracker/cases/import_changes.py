@@ -64,7 +64,7 @@ class PublicTextRule:
 
 def aired_case_ids(case_ids: Iterable[int]) -> set[int]:
     """Those of these cases that have been on air."""
-    wanted, found = sorted(set(case_ids)), set()
+    wanted, found = sorted(set(case_ids)), set[int]()
     for start in range(0, len(wanted), QUERY_CHUNK):
         chunk = wanted[start:start + QUERY_CHUNK]
         found.update(db.session.scalars(select(Case.id).where(Case.id.in_(chunk), on_air())))

@@ -20,12 +20,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from ..errors import AppError, ConflictError, ForbiddenError, NotFoundError
@@ -77,11 +78,11 @@ def request_import(job: ImportJob, mapping: dict[str, int | None], options: impo
 def _claim_previewed(job: ImportJob, state: ImportState, mapping: dict[str, int | None],
                      options: importer.ImportOptions) -> None:
     # Compare-and-set: two clicks on "Import" (or two tabs) start one import.
-    claimed = db.session.execute(
+    claimed = cast(CursorResult[Any], db.session.execute(  # an UPDATE answers a CursorResult
         update(ImportJob).where(ImportJob.id == job.id, ImportJob.state == ImportState.PREVIEWED)
         .values(state=state, runner=runner_name(), rows_processed=0, updated_at=utcnow(),
                 options={**job.options, "mapping": mapping, "confirm_aired": options.confirm_aired,
-                         "replace_public_text": options.replace_public_text}))
+                         "replace_public_text": options.replace_public_text})))
     if claimed.rowcount != 1:
         db.session.rollback()
         raise ConflictError(_("This import has already been started."))
@@ -105,7 +106,7 @@ def _launch(job: ImportJob, step: Callable[[ImportJob], None]) -> None:
 
 def get_for(job_id: int, user: User) -> ImportJob:
     """The job, if it is `user`'s (404 unknown, 403 someone else's); an orphaned job reads as failed."""
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.get_one(ImportJob, job_id)
     if job is None:
         raise NotFoundError(_("There is no such import."))
     if job.user_id != user.id:
@@ -168,7 +169,7 @@ def wait(job_id: int, timeout: float = 60) -> None:
 def _run(app: Flask, job_id: int, step: Callable[[ImportJob], None]) -> None:
     with app.app_context():
         try:
-            job = db.session.get(ImportJob, job_id)
+            job = db.session.get_one(ImportJob, job_id)
             g.import_job_id = job_id  # force_locale does nothing while `g` is empty
             with force_locale(job.options.get("locale") or app.config["BABEL_DEFAULT_LOCALE"]):
                 try:
@@ -186,7 +187,7 @@ def _run(app: Flask, job_id: int, step: Callable[[ImportJob], None]) -> None:
 
 def _fail(job_id: int, problem: str) -> None:
     db.session.rollback()
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.get_one(ImportJob, job_id)
     job.state, job.problem, job.finished_at, job.updated_at = ImportState.FAILED, problem, utcnow(), utcnow()
     job.preview = None  # nothing left to choose
     db.session.commit()
@@ -237,7 +238,7 @@ def _preview(job: ImportJob) -> None:
         problem = error.message
     preview = preview_data(export, mapping, plan, problem)
     db.session.rollback()  # the check only read; let go of what it loaded
-    job = db.session.get(ImportJob, job_id)
+    job = db.session.get_one(ImportJob, job_id)
     job.state, job.preview, job.updated_at = ImportState.PREVIEWED, preview, utcnow()
     job.rows_total = job.rows_processed = preview["row_count"]
     db.session.commit()

@@ -45,10 +45,11 @@ FIELDS = (
     ImportField("title", _l("Title"), ("标题", "诉求标题", "主题", "工单标题"), True),
     ImportField("summary", _l("Summary"), ("诉求内容", "问题描述", "诉求描述", "内容", "来电内容", "工单内容")),
     ImportField("location", _l("Location"), ("地址", "事发地址", "地点", "事发地点", "诉求地址")),
-    ImportField("complainant_name", _l("Complainant"), ("诉求人", "来电人", "姓名", "联系人", "诉求人姓名", "来电人姓名")),
+    ImportField("complainant_name", _l("Complainant"),
+                ("诉求人", "来电人", "姓名", "联系人", "诉求人姓名", "来电人姓名")),
     ImportField("complainant_phone", _l("Phone"), ("联系电话", "来电号码", "电话", "手机", "手机号码", "联系方式")),
-    ImportField("departments", _l("Responsible departments"), ("承办单位", "责任单位", "处置单位", "办理单位", "主办单位"),
-                True),
+    ImportField("departments", _l("Responsible departments"),
+                ("承办单位", "责任单位", "处置单位", "办理单位", "主办单位"), True),
     ImportField("category", _l("Category"), ("类别", "诉求类别", "问题分类", "分类", "诉求分类")),
     ImportField("source", _l("Source"), ("来源", "诉求来源", "渠道", "来源渠道", "受理渠道")),
     ImportField("received_at", _l("Received at"), ("受理时间", "来电时间", "受理日期", "登记时间", "诉求时间")),
@@ -70,7 +71,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", "", text).casefold().rstrip("*:：")
 
 
-HEADER_NAMES = {_normalise(name): f.name for f in FIELDS for name in (f.headers + (f.name,))}
+HEADER_NAMES = {_normalise(name): f.name for f in FIELDS for name in (*f.headers, f.name)}
 
 
 def auto_mapping(columns: Iterable[str]) -> dict[str, int | None]:
@@ -130,8 +131,9 @@ def received_at_of(text: str) -> datetime:
     match = RECEIVED_AT.fullmatch(cleaned)
     if not match:
         raise ValueError(text)
-    parts = [int(part) if part else 0 for part in match.groups()]
-    return datetime(*parts, tzinfo=HOTLINE_TIME_ZONE)  # ValueError for 2026-02-30 or 25:00
+    year, month, day, hour, minute, second = (int(part) if part else 0 for part in match.groups())
+    # ValueError for 2026-02-30 or 25:00
+    return datetime(year, month, day, hour, minute, second, tzinfo=HOTLINE_TIME_ZONE)
 
 
 def source_of(text: str) -> CaseSource | None:

@@ -106,7 +106,8 @@ def _stored_mapping_form(found: ImportJob) -> MappingFormBase:
 
 def _upload_page(form: UploadForm, *, problem: str | None = None, status: int = 200, failed: ImportJob | None = None):
     return render_template("cases/import.html", form=form, problem=problem, fields=FIELDS, failed=failed,
-                           jobs=import_jobs.recent(current_user), job_state_label=STATE_LABELS.get, max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                           jobs=import_jobs.recent(current_user), job_state_label=STATE_LABELS.get,
+                           max_rows=current_app.config["IMPORT_MAX_ROWS"],
                            max_mb=round(current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024, 1)), status
 
 

@@ -23,8 +23,7 @@ from ..extensions import db
 from ..models import Case, CaseSource, Department, User, utcnow
 from .import_changes import FieldChange, PublicTextRule, aired_case_ids, changes, fill, label
 from .import_files import YIELD_EVERY, ImportFileError, Row, RowLimit, Table, give_way, read_table
-from .import_mapping import (FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of,
-                             source_of)
+from .import_mapping import FIELDS, DepartmentDirectory, auto_mapping, missing_columns, received_at_of, source_of
 from .labels import source_label
 from .refs import assign_ref
 
@@ -188,7 +187,8 @@ def _check_row(row: Row, plan: ImportPlan, directory: DepartmentDirectory, seen:
     for f in FIELDS:
         limit, value = f.max_length, values.get(f.name, "")
         if limit and len(value) > limit:
-            column = plan.export.columns[plan.mapping[f.name]] or f.headers[0]
+            index = plan.mapping[f.name]
+            column = (plan.export.columns[index] if index is not None else None) or f.headers[0]
             reasons.append(_("%(column)s is too long: %(length)s characters, at most %(limit)s.",
                              column=column, length=len(value), limit=limit))
     departments, department_reasons = directory.resolve(values["departments"])
@@ -248,7 +248,7 @@ def plan_import(export: Export, mapping: dict[str, int | None] | None = None,
         raise ImportFileError(_("Required columns are missing: %(columns)s. The header row must name them.",
                                 columns="、".join(f.headers[0] for f in missing)))
     plan = ImportPlan(export=export, mapping=mapping, options=options or ImportOptions())
-    directory, seen = DepartmentDirectory(), {}
+    directory, seen = DepartmentDirectory(), dict[str, int]()
     plan.rows = [_check_row(row, plan, directory, seen) for row in _steps(export.data_rows, progress)]
     _decide(plan)
     return plan
@@ -287,7 +287,8 @@ def _cases_by_work_order(numbers: Iterable[str]) -> dict[str, Case]:
     for start in range(0, len(wanted), QUERY_CHUNK):
         chunk = wanted[start:start + QUERY_CHUNK]
         for case in db.session.scalars(select(Case).where(Case.work_order_no.in_(chunk))):
-            found[case.work_order_no] = case
+            if case.work_order_no is not None:  # it is one of `chunk`
+                found[case.work_order_no] = case
     return found
 
 

@@ -5,11 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..bounds import page_number
 from ..departments.service import list_departments
 from ..errors import AppError
-from ..models import Case, Department
+from ..models import Case, CaseSource, CaseStatus, Department
 from ..permissions import allow, ensure_case_visible
-from ..bounds import page_number
 from . import labels, privacy, service
 from .forms import CaseEditForm, CaseFilterForm, CaseForm, PublicTextForm, form_data_of
 
@@ -19,12 +19,12 @@ PAGE_SIZE = 25
 
 
 @bp.app_template_global()
-def case_source_label(source) -> str:  # noqa: ANN001 - a CaseSource or its value
+def case_source_label(source: CaseSource | str) -> str:
     return labels.source_label(source)
 
 
 @bp.app_template_global()
-def case_status_label(status) -> str:  # noqa: ANN001 - a CaseStatus or its value
+def case_status_label(status: CaseStatus | str) -> str:
     return labels.status_label(status)
 
 

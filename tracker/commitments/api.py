@@ -9,14 +9,30 @@ from flask_login import current_user
 
 from ..api import api_blueprint, page_of
 from ..departments.service import get_by_code
+from ..models import Commitment
 from ..permissions import allow
 from ..realtime import publish
 from . import corrections, lifecycle, queries, service
 from .push import publish_commitment
 from .queries import READERS
-from .schemas import (CommitmentDetailOut, CommitmentIn, CommitmentListOut, CommitmentOut, CommitmentPatch,
-                      CloseUnfulfilledIn, CommitmentQuery, DecisionIn, ExtensionIn, NoteIn, OfficialOut,
-                      OfficialsQuery, ProgressIn, ReopenIn, VerifyIn, WithdrawIn)
+from .schemas import (
+    CloseUnfulfilledIn,
+    CommitmentDetailOut,
+    CommitmentIn,
+    CommitmentListOut,
+    CommitmentOut,
+    CommitmentPatch,
+    CommitmentQuery,
+    DecisionIn,
+    ExtensionIn,
+    NoteIn,
+    OfficialOut,
+    OfficialsQuery,
+    ProgressIn,
+    ReopenIn,
+    VerifyIn,
+    WithdrawIn,
+)
 from .states import roles_for
 
 blp = api_blueprint("commitments_api", __name__, "/commitments", description="Commitments made on air")
@@ -100,7 +116,7 @@ def _move(commitment_id: int, action: str, data: dict):
     return _shown(lifecycle.perform(commitment_id, action, current_user, data))
 
 
-def _shown(commitment):  # noqa: ANN001, ANN202 - the Commitment, passed through
+def _shown(commitment: Commitment) -> Commitment:
     """Push the new status to the displays of coming episodes that follow this commitment up."""
     publish_commitment(commitment.id)
     return commitment

@@ -34,7 +34,7 @@ def correct(commitment_id: int, data: dict, actor: User) -> tuple[Commitment, Ch
     if not wanted:
         raise InvalidError("Nothing to correct.", fields={"content": ["Give at least one field to correct."]})
     with episode_change(episode.id, None, actor, "commitment_correct", after_end=True) as change:
-        commitment = db.session.get(Commitment, commitment_id)
+        commitment = db.session.get_one(Commitment, commitment_id)
         before = {name: _shown(getattr(commitment, name)) for name in wanted}
         for name, value in wanted.items():
             _apply(commitment, name, value)
@@ -46,7 +46,7 @@ def correct(commitment_id: int, data: dict, actor: User) -> tuple[Commitment, Ch
 
 
 def _apply(commitment: Commitment, name: str, value: str | date | None) -> None:
-    if name == "deadline":
+    if isinstance(value, date):  # the deadline, the one field that is a day
         if commitment.deadline == commitment.original_deadline:  # no extension moved it since
             commitment.deadline = value
         commitment.original_deadline = value  # the deadline said on air, as it was said

@@ -1,9 +1,9 @@
 """Evidence for a commitment: photos (JPEG, PNG, WebP) and PDF documents.
 
 A file is judged by its first bytes, never by its name or the type the browser claims; it is
-re-encoded without its metadata (`scrub`: no GPS position, no author), stored outside `static/`, in the upload folder, under a random name, and served only to those
-who may see its commitment, with the type its content showed. Nothing of a refused upload is
-kept, on disk or in the database.
+re-encoded without its metadata (`scrub`: no GPS position, no author), stored outside `static/`,
+in the upload folder, under a random name, and served only to those who may see its commitment,
+with the type its content showed. Nothing of a refused upload is kept, on disk or in the database.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
@@ -100,7 +100,7 @@ def max_bytes() -> int:
     return int(current_app.config.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def stage(stream: BinaryIO, folder: Path, limit: int) -> StagedFile:
+def stage(stream: IO[bytes], folder: Path, limit: int) -> StagedFile:
     """Copy an upload into `folder` under a new random name, without its metadata (`scrub`).
 
     Refuses an empty file (422), one over `limit` bytes (413), one whose content is not

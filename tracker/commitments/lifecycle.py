@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from ..cases.personal_data import masked
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..follows import service as follows
-from ..models import (Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User,
-                      utcnow)
+from ..models import Commitment, CommitmentEvent, ExtensionRequest, ExtensionStatus, Satisfaction, User, utcnow
 from . import queries, rules, states
 from .states import Move
 
@@ -71,8 +70,9 @@ def changing(commitment_id: int, actor: User, action: str) -> Iterator[Commitmen
 def _locked(commitment_id: int) -> Commitment | None:
     # Touching the row takes its write lock until the transaction ends; what is read after
     # it is what the previous writer committed.
-    result = db.session.execute(update(Commitment).where(Commitment.id == commitment_id)
-                                .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE answers a CursorResult
+        update(Commitment).where(Commitment.id == commitment_id)
+        .values(updated_at=utcnow()).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         raise NotFoundError("No such commitment.")
     db.session.expire_all()
@@ -125,7 +125,8 @@ def perform(commitment_id: int, action: str, actor: User, data: dict) -> Commitm
         if action == "verify":
             commitment.satisfaction = _satisfaction(data.get("satisfaction"))
             commitment.progress_percent = 100   # verified is done, whatever the last report said
-        commitment.status = target
+        if target is not None:  # every status move has one
+            commitment.status = target
         _mark_moments(commitment, action)
         after = _values(commitment, shown)
         if target in rules.CLOSED:

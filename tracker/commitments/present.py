@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -151,8 +152,19 @@ def timeline_event_label(action: str, after: object = None) -> str:
     return str(EVENT_LABELS.get(action, action))
 
 
+class TimelineEvent(Protocol):
+    """What `timeline_changes` reads of an event (a CommitmentEvent, or its public values)."""
+
+    @property
+    def action(self) -> str: ...
+    @property
+    def before(self) -> dict | None: ...
+    @property
+    def after(self) -> dict | None: ...
+
+
 @bp.app_template_global()
-def timeline_changes(event: CommitmentEvent) -> list[FieldChange]:
+def timeline_changes(event: TimelineEvent) -> list[FieldChange]:
     """What the event changed, in words: one row per field whose value moved."""
     before, after = event.before or {}, event.after or {}
     if event.action == "committed" or not isinstance(after, dict) or "attachment_id" in after:

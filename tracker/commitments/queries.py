@@ -18,8 +18,17 @@ from sqlalchemy.orm import selectinload
 from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, Commitment, CommitmentStatus, Department, Episode, ExtensionRequest,
-                      ExtensionStatus, Role)
+from ..models import (
+    Case,
+    CaseDepartment,
+    Commitment,
+    CommitmentStatus,
+    Department,
+    Episode,
+    ExtensionRequest,
+    ExtensionStatus,
+    Role,
+)
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -199,7 +208,11 @@ def _scope(user: Any, responsibility: str | None = None):
     if user.role is Role.DEPARTMENT and user.department_id:
         own = Commitment.department_id == user.department_id
         co = co_responsible_condition(user.department_id)
-        return {LEAD: own, CO_RESPONSIBLE: co}.get(responsibility, or_(own, co))
+        if responsibility == LEAD:
+            return own
+        if responsibility == CO_RESPONSIBLE:
+            return co
+        return or_(own, co)
     if user.role in (Role.PRODUCER, Role.SUPERVISOR):
         return Commitment.id.is_not(None)
     return false()

@@ -1,8 +1,8 @@
 """What the commitments API takes and gives; the same schemas validate requests and write the OpenAPI document."""
 from __future__ import annotations
 
-from flask_smorest.fields import Upload
 from flask_login import current_user
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
@@ -58,7 +58,8 @@ class CommitmentIn(Schema):
     official_name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     official_title = fields.String(required=True, validate=validate.Length(min=1, max=100))
     content = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    deadline = fields.Date(required=True, metadata={"description": "a day in the past is accepted (back-filling), and is overdue at once"})
+    deadline = fields.Date(required=True, metadata={
+        "description": "a day in the past is accepted (back-filling), and is overdue at once"})
     quote = fields.String(allow_none=True, validate=validate.Length(max=2000))
     spoken_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was said; default now"})
 

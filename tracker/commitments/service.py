@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..episodes.changes import Change, episode_change, get_episode
 from ..errors import InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Case, Commitment, CommitmentEvent, Department, User
-from ..episodes.changes import Change, episode_change, get_episode
 from .vague import vague_reason
 
 

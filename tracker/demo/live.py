@@ -9,11 +9,25 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from ..commitments import queries, rules
 from ..commitments.vague import vague_reason
 from ..extensions import db
-from ..commitments import queries, rules
-from ..models import (Case, Commitment, CommitmentEvent, CommitmentStatus, Episode, ExtensionRequest, ItemKind,
-                      ItemState, RundownEvent, RundownFollowup, RundownItem, Satisfaction, User, utcnow)
+from ..models import (
+    Case,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Episode,
+    ExtensionRequest,
+    ItemKind,
+    ItemState,
+    RundownEvent,
+    RundownFollowup,
+    RundownItem,
+    Satisfaction,
+    User,
+    utcnow,
+)
 
 PLANNED_SECONDS = 480
 # Each past case's commitment walks this far along its life (cycled over the cases), with a
@@ -56,10 +70,11 @@ def ensure_live_data(episodes: list[tuple[Episode, dict]], producer: User, super
     for number, (episode, plan) in enumerate(episodes):
         if db.session.scalar(select(RundownItem.id).where(RundownItem.episode_id == episode.id)):
             continue
-        cases = [db.session.scalar(select(Case).where(Case.title == c["title"])) for c in plan["cases"]]
+        cases = [db.session.execute(select(Case).where(Case.title == c["title"])).scalar_one() for c in plan["cases"]]
         past = plan["week"] < 0
+        scheduled = start_of(episode)
         for position, case in enumerate(cases):
-            start = episode.scheduled_start + timedelta(minutes=5 + 9 * position)
+            start = scheduled + timedelta(minutes=5 + 9 * position)
             item = RundownItem(episode_id=episode.id, case_id=case.id, position=position, state=ItemState.QUEUED,
                                planned_seconds=PLANNED_SECONDS)
             if past:
@@ -96,25 +111,35 @@ def ensure_followup_block(episodes: list[tuple[Episode, dict]], producer: User) 
                                 version=upcoming.version, before={}, after={}))
 
 
+def start_of(episode: Episode) -> datetime:
+    """The demo episode's scheduled start (the demo schedules every episode)."""
+    if episode.scheduled_start is None:
+        raise ValueError(f"The demo episode {episode.number} has no start.")
+    return episode.scheduled_start
+
+
 def _commitment(episode: Episode, case: Case, spoken: datetime, n: int, producer: User, supervisor: User) -> None:
     status, days = LIVES[n % len(LIVES)]
     department = case.lead_department
+    if department is None:
+        raise ValueError(f"The demo case {case.title!r} has no department.")
     deadline = episode.air_date + timedelta(days=days)
     title = department.name + TITLES.get(department.kind.value, "副局长")
     content = PROMISES[n % len(PROMISES)].format(days=days, deadline=f"{deadline.month}月{deadline.day}日")
+    spoken_at = spoken + timedelta(minutes=6)
     commitment = Commitment(episode_id=episode.id, case_id=case.id, department_id=department.id,
                             official_name=NAMES[n % len(NAMES)], official_title=title, content=content,
                             vague_reason=vague_reason(content)[:200],
                             quote="我们一定把这件事办好，请群众监督。", deadline=deadline, original_deadline=deadline,
-                            spoken_at=spoken + timedelta(minutes=6), created_by_id=producer.id, created_at=spoken)
+                            spoken_at=spoken_at, created_by_id=producer.id, created_at=spoken)
     db.session.add(commitment)
     db.session.flush()
-    _event(commitment, producer, "committed", None, "committed", commitment.spoken_at, "")
+    _event(commitment, producer, "committed", None, "committed", spoken_at, "")
     department_user = db.session.scalar(select(User).where(User.department_id == department.id).order_by(User.id))
     steps = PATHS[status]
     # Spread the steps between the broadcast and now: a timeline never runs ahead of the clock.
-    gap = min(timedelta(days=3), (utcnow() - commitment.spoken_at) / (len(steps) + 1))
-    previous, moment = "committed", commitment.spoken_at
+    gap = min(timedelta(days=3), (utcnow() - spoken_at) / (len(steps) + 1))
+    previous, moment = "committed", spoken_at
     satisfaction = (Satisfaction.UNSATISFIED if n % 4 == 3 else
                     Satisfaction.SATISFIED if n % 3 else Satisfaction.BASICALLY_SATISFIED)
     for step in steps:

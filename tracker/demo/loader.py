@@ -24,10 +24,9 @@ from sqlalchemy import select
 
 from ..auth.service import check_password, end_sessions, hash_password
 from ..cases.refs import assign_ref
-from ..extensions import db
-from ..models import (Case, CaseDepartment, CaseSource, CaseStatus, Department, Episode, EpisodeStatus, User,
-                      utcnow)
 from ..commitments.rules import today
+from ..extensions import db
+from ..models import Case, CaseDepartment, CaseSource, CaseStatus, Department, Episode, EpisodeStatus, User, utcnow
 from ..reminders.service import build_digests
 from .departments import ACCOUNTS, DEPARTMENTS, DemoAccount
 from .episodes import EPISODES
@@ -89,7 +88,7 @@ def print_accounts(summary: dict, echo: Callable[[str], object]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     for row in rows:
         # The department comes last: its Chinese name is wider than its length says.
-        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
     counts = f"{summary['departments']} departments, {summary['cases']} cases, {summary['episodes']} episodes"
     created = summary.get("created", {})
     new = ", ".join(f"{count} {kind}" for kind, count in created.items() if count) or "nothing"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Episode, ItemKind, ItemState, Poll, RundownItem
+from .live import start_of
 
 
 def ensure_verdicts(episodes: list[tuple[Episode, dict]]) -> None:
@@ -23,7 +24,7 @@ def ensure_verdicts(episodes: list[tuple[Episode, dict]]) -> None:
             if db.session.scalar(select(Poll.id).where(Poll.item_id == item.id).limit(1)):
                 continue
             seed = zlib.crc32(f"{episode.number}:{item.case_id}".encode())
-            opened = (item.started_at or episode.scheduled_start) + timedelta(minutes=6)
+            opened = (item.started_at or start_of(episode)) + timedelta(minutes=6)
             db.session.add(Poll(episode_id=episode.id, item_id=item.id, case_id=item.case_id, opened_at=opened,
                                 closed_at=opened + timedelta(seconds=60), closes_at=opened + timedelta(seconds=60),
                                 final_satisfied=40 + seed % 90, final_basically_satisfied=30 + seed // 7 % 60,

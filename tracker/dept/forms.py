@@ -6,8 +6,10 @@ services' refusals into messages next to the fields they concern.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -113,7 +115,7 @@ class ActionForm(FlaskForm):
             target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
 
 
-def note_field(label) -> TextAreaField:  # noqa: ANN001 - a lazy string
+def note_field(label: str | LazyString) -> TextAreaField:
     return TextAreaField(label, validators=[InputRequired(REQUIRED), Length(max=NOTE_MAX)], render_kw={"rows": 3})
 
 
@@ -152,7 +154,7 @@ class ExtensionForm(ActionForm):
                                   render_kw={"rows": 2})
     SERVICE_MESSAGES = {"reason": _l("Say why more time is needed.")}
 
-    def __init__(self, *args, current_deadline: date | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, current_deadline: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current_deadline = current_deadline
         if current_deadline is not None:

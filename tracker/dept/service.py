@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 
 from ..commitments import queries, rules
 from ..errors import ForbiddenError, NotFoundError
@@ -59,7 +59,7 @@ def commitment_counts(department_id: int) -> CommitmentCounts:
     day = rules.today()
     mine = Commitment.department_id == department_id
 
-    def count(*conditions) -> int:  # noqa: ANN002 - SQL conditions
+    def count(*conditions: SQLColumnExpression[bool]) -> int:
         return db.session.scalar(select(func.count(Commitment.id)).where(mine, *conditions)) or 0
 
     by_status = {status.value: 0 for status in CommitmentStatus}

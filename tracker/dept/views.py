@@ -8,22 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..bounds import page_number
 from ..commitments import evidence, lifecycle, queries, states
 from ..commitments.push import publish_commitment
-from ..errors import AppError, ConflictError, NotFoundError
+from ..errors import AppError, ConflictError, InvalidError, NotFoundError
 from ..letters import service as letter_service
 from ..models import Commitment
 from ..permissions import allow
-from ..bounds import page_number
 from . import service
-from .forms import (ActionForm, ClaimDoneForm, EvidenceForm, ExtensionForm, FilterForm, ProgressForm,
-                    UnfulfillableForm, chosen, evidence_message)
+from .forms import (
+    ActionForm,
+    ClaimDoneForm,
+    EvidenceForm,
+    ExtensionForm,
+    FilterForm,
+    ProgressForm,
+    UnfulfillableForm,
+    chosen,
+    evidence_message,
+)
 
 bp = Blueprint("dept", __name__, url_prefix="/dept")
 
@@ -112,8 +122,11 @@ def progress(commitment_id: int):
 @allow("department")
 def add_evidence(commitment_id: int):
     def act(commitment: Commitment, form: EvidenceForm) -> str:
+        upload = chosen(form.file)
+        if upload is None:  # EvidenceForm.validate_file refuses this before we get here
+            raise InvalidError("Choose a file to upload.", fields={"file": [_("Choose a file to upload.")]})
         try:
-            attachment = evidence.add_evidence(commitment.id, current_user, chosen(form.file))
+            attachment = evidence.add_evidence(commitment.id, current_user, upload)
         except AppError as error:
             if error.status in SHOWN_ON_FORM:
                 error.fields = {"file": [evidence_message(error)]}
@@ -168,7 +181,7 @@ FORMS = [
 
 def _form(name: str, form_class: type[ActionForm], commitment: Commitment, posted: bool = False) -> ActionForm:
     """The form, filled from the request when it is the one `posted`, blank otherwise."""
-    kwargs = {"prefix": name} if posted else {"prefix": name, "formdata": None}
+    kwargs: dict[str, Any] = {"prefix": name} if posted else {"prefix": name, "formdata": None}
     if form_class is ExtensionForm:
         kwargs["current_deadline"] = commitment.deadline
     return form_class(**kwargs)
@@ -213,7 +226,8 @@ def _detail(commitment: Commitment, submitted: dict[str, ActionForm] | None = No
     if commitment.pending_extension is not None:
         forms.pop("extension", None)
     return render_template("dept/detail.html", commitment=commitment, case=commitment.case,
-                           episode=commitment.episode, forms=forms, co_responsible=co_responsible, extension=commitment.pending_extension,
+                           episode=commitment.episode, forms=forms, co_responsible=co_responsible,
+                           extension=commitment.pending_extension,
                            file_limit=evidence.describe_size(evidence.max_bytes())), status
 
 

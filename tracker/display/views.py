@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
+from ..episodes.changes import get_episode
 from ..errors import ForbiddenError
 from ..live.display_tokens import display_token_valid
 from ..permissions import ANYONE, allow
-from ..episodes.changes import get_episode
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
@@ -35,7 +36,7 @@ class DisplayOptions:
     token: str
 
     @classmethod
-    def from_query(cls, args) -> DisplayOptions:  # noqa: ANN001
+    def from_query(cls, args: MultiDict[str, str]) -> DisplayOptions:
         layout = args.get("layout", "board")
         return cls(
             layout=layout if layout in LAYOUTS else "board",

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -27,8 +29,7 @@ from ..extensions import db
 from ..follows import messages
 from ..follows import service as follows
 from ..follows.addresses import normalise_email
-from ..models import (Commitment, CommitmentEvent, CommitmentStatus, Dispute, DisputeStatus, Follow, User,
-                      utcnow)
+from ..models import Commitment, CommitmentEvent, CommitmentStatus, Dispute, DisputeStatus, Follow, User, utcnow
 from . import queries as dispute_queries
 
 LINK_DAYS = 7
@@ -176,7 +177,7 @@ def _already_open() -> ConflictError:
     return ConflictError(message, fields={"statement": [message]}, code="dispute_open")
 
 
-def _active(follow: Follow | None) -> bool:
+def _active(follow: Follow | None) -> TypeGuard[Follow]:
     return follow is not None and follow.confirmed_at is not None and follow.unsubscribed_at is None
 
 

@@ -108,7 +108,7 @@ def queue():
     return _queue_page(disputes, total, page, status)
 
 
-def _queue_page(disputes, total, page, status, forms=None, code=200):  # noqa: ANN001, ANN202
+def _queue_page(disputes, total, page, status, forms=None, code=200):  # noqa: ANN001
     forms = forms or {}
     return render_template("disputes/queue.html", section="disputes", disputes=disputes, total=total, page=page,
                            per_page=QUEUE_SIZE, status=status.value if status else "all",

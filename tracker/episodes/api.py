@@ -6,8 +6,8 @@ from flask_login import current_user
 from ..api import api_blueprint
 from ..permissions import allow
 from ..realtime import publish
-from .changes import get_episode
 from . import service
+from .changes import get_episode
 from .schemas import EpisodeIn, EpisodeOut, EpisodePatch, EpisodeQuery
 
 blp = api_blueprint("episodes_api", __name__, "/episodes", description="Broadcasts")

@@ -19,14 +19,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import selectinload
 
 from ..errors import ConflictError, NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, Commitment, Episode, EpisodeStatus, ItemState, Poll, RundownEvent,
-                      RundownItem, User, utcnow)
+from ..models import (
+    Case,
+    CaseDepartment,
+    Commitment,
+    Episode,
+    EpisodeStatus,
+    ItemState,
+    Poll,
+    RundownEvent,
+    RundownItem,
+    User,
+    utcnow,
+)
 
 # The parts of what an episode shows, as the log records them (see `on_air_snapshot`).
 PARTS = ("items", "program", "preview", "screen", "poll")
@@ -69,7 +81,14 @@ class EpisodeChange:
     logged: tuple[dict, dict] | None = None
     # More about an item for the log's `after` (a follow-up block's heading and commitments).
     item_notes: dict[str, dict] = field(default_factory=dict)
-    result: Change | None = field(default=None, init=False)
+    _result: Change | None = field(default=None, init=False, repr=False)
+
+    @property
+    def result(self) -> Change:
+        """What changed, for the caller to publish: there once the block has committed."""
+        if self._result is None:
+            raise RuntimeError("The change is read before it has committed.")
+        return self._result
 
     def items(self) -> list[RundownItem]:
         return items_of(self.episode.id)
@@ -119,9 +138,9 @@ def claim_version(episode_id: int, expected: int | None) -> int:
         expected = db.session.scalar(select(Episode.version).where(Episode.id == episode_id))
         if expected is None:
             raise NotFoundError("No such episode.")
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE answers a CursorResult
         update(Episode).where(Episode.id == episode_id, Episode.version == expected)
-        .values(version=expected + 1).execution_options(synchronize_session=False))
+        .values(version=expected + 1).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         db.session.rollback()
         get_episode(episode_id)  # 404 rather than 409 for an episode that does not exist
@@ -131,7 +150,7 @@ def claim_version(episode_id: int, expected: int | None) -> int:
     return expected + 1
 
 
-def refuse(message: str, code: str = "move_not_allowed") -> None:
+def refuse(message: str, code: str = "move_not_allowed") -> NoReturn:
     raise ConflictError(message, code=code)
 
 
@@ -165,7 +184,7 @@ def episode_change(episode_id: int, expected: int | None, actor: User | None, ac
     except BaseException:
         db.session.rollback()
         raise
-    change.result = Change(episode_id, version, action, change.item_id, change.undone, change.out_at)
+    change._result = Change(episode_id, version, action, change.item_id, change.undone, change.out_at)
 
 
 def on_air_snapshot(episode: Episode, items: list[RundownItem]) -> dict:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
@@ -25,7 +27,7 @@ class EpisodeIn(Schema):
     scheduled_end = fields.AwareDateTime(allow_none=True)
 
     @validates_schema
-    def end_after_start(self, data, **_kwargs):
+    def end_after_start(self, data: dict, **_kwargs: Any) -> None:
         start, end = data.get("scheduled_start"), data.get("scheduled_end")
         if start and end and end <= start:
             raise ValidationError("The scheduled end must be after the start.", "scheduled_end")

@@ -31,16 +31,15 @@ def update_episode(episode: Episode, changes: dict, actor: User | None = None) -
     """Edit the number, title, air date or schedule. The title and the schedule are part of the
     live `state` (the start frame's countdown, the console's back-timing), so an edit is an
     episode change like any other: a new version, logged, for the caller to publish."""
-    if "number" in changes and changes["number"] != episode.number:
-        if db.session.scalar(select(Episode.id).where(Episode.number == changes["number"])):
-            raise ConflictError(f"Episode {changes['number']} exists.", fields={"number": ["Already in use."]})
+    if ("number" in changes and changes["number"] != episode.number
+            and db.session.scalar(select(Episode.id).where(Episode.number == changes["number"]))):
+        raise ConflictError(f"Episode {changes['number']} exists.", fields={"number": ["Already in use."]})
     with episode_change(episode.id, None, actor, "edit", after_end=True) as change:
         before = {field: _plain(getattr(change.episode, field)) for field in EDITABLE}
         for field in EDITABLE:
             if field in changes:
                 setattr(change.episode, field, changes[field])
         change.log(before, {field: _plain(getattr(change.episode, field)) for field in EDITABLE})
-    assert change.result is not None
     return change.episode, change.result
 
 

@@ -27,10 +27,10 @@ def normalise_email(value: str | None) -> str | None:
     local, domain = text.split("@")
     if not 0 < len(local) <= MAX_LOCAL or not LOCAL_PART.fullmatch(local):
         return None
-    domain = _ascii_domain(domain.rstrip(".").lower())
-    if domain is None:
+    ascii_domain = _ascii_domain(domain.rstrip(".").lower())
+    if ascii_domain is None:
         return None
-    address = f"{local.lower()}@{domain}"
+    address = f"{local.lower()}@{ascii_domain}"
     return address if len(address) <= MAX_LENGTH else None
 
 

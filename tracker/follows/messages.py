@@ -7,7 +7,9 @@ complainant or unreleased evidence: the templates are given nothing else to show
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -66,7 +68,7 @@ def page_url(commitment: Commitment) -> str:
     return f"{current_app.config['BASE_URL']}/commitments/{commitment.id}"
 
 
-def _letter(name: str, subject, commitment: Commitment, **context) -> Letter:  # noqa: ANN001 - a callable
+def _letter(name: str, subject: Callable[..., str], commitment: Commitment, **context: Any) -> Letter:
     config = current_app.config
     context.update(commitment=commitment, department=commitment.department.name, page_url=page_url(commitment))
     texts, sections = [], []

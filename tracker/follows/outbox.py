@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 
 from ..extensions import db
 from ..models import Follow, OutgoingMail, utcnow
@@ -98,10 +99,11 @@ def build(row: OutgoingMail) -> EmailMessage | None:
 
 def _claim(row: OutgoingMail) -> bool:
     tries = row.attempts
-    claimed = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(  # an UPDATE answers a CursorResult
         update(OutgoingMail).where(OutgoingMail.id == row.id, OutgoingMail.attempts == tries,
                                    OutgoingMail.sent_at.is_(None))
-        .values(attempts=tries + 1).execution_options(synchronize_session=False)).rowcount == 1
+        .values(attempts=tries + 1).execution_options(synchronize_session=False)))
+    claimed = result.rowcount == 1
     db.session.commit()
     return claimed
 

@@ -17,7 +17,8 @@ blp = api_blueprint("followup_api", __name__, "/episodes", description="Follow-u
 @allow("producer", "supervisor")
 @blp.arguments(FollowupIn)
 @blp.response(201, ItemOut, description="the new block, `kind: followup`, queued at the end of the running order")
-@blp.alt_response(409, schema=RundownConflict, description="`episode_ended`: the running order is closed; with the current running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`episode_ended`: the running order is closed; with the current running order")
 @answer_with_rundown
 def add_followup(data: dict, episode_id: int):
     """Add a follow-up block of earlier commitments to the running order.

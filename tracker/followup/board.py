@@ -58,8 +58,9 @@ def board_commitment(commitment: Commitment, progress: dict | None, day: date) -
 
 
 def followup_of(item: RundownItem, progress: dict[int, dict], day: date) -> dict:
-    return {"title": item.title, "commitments": [board_commitment(link.commitment, progress.get(link.commitment_id), day)
-                                                 for link in item.followups]}
+    return {"title": item.title,
+            "commitments": [board_commitment(link.commitment, progress.get(link.commitment_id), day)
+                            for link in item.followups]}
 
 
 def departments_of(item: RundownItem) -> list[str]:

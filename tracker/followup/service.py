@@ -9,15 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..commitments import rules
+from ..episodes.changes import Change, episode_change, get_episode
 from ..errors import InvalidError
 from ..extensions import db
-from ..models import (Commitment, CommitmentEvent, CommitmentStatus, Episode, EpisodeStatus, ItemKind, ItemState,
-                      RundownFollowup, RundownItem, Satisfaction, User)
-from ..episodes.changes import Change, episode_change, get_episode
+from ..models import (
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Episode,
+    EpisodeStatus,
+    ItemKind,
+    ItemState,
+    RundownFollowup,
+    RundownItem,
+    Satisfaction,
+    User,
+)
 from ..rundown.service import next_position
 
 DEFAULT_TITLE = "回头看"
@@ -37,7 +48,8 @@ def add_followup(episode_id: int, commitment_ids: list[int], title: str | None, 
     ids = _checked_ids(commitment_ids)
     heading = (title or "").strip() or DEFAULT_TITLE
     if len(heading) > TITLE_MAX:
-        raise InvalidError("Some fields are missing or invalid.", fields={"title": [f"At most {TITLE_MAX} characters."]})
+        raise InvalidError("Some fields are missing or invalid.",
+                           fields={"title": [f"At most {TITLE_MAX} characters."]})
     with episode_change(episode_id, None, actor, "add") as change:
         item = RundownItem(episode_id=episode_id, kind=ItemKind.FOLLOWUP, case_id=None, title=heading,
                            position=next_position(episode_id), planned_seconds=planned_seconds,
@@ -53,7 +65,8 @@ def add_followup(episode_id: int, commitment_ids: list[int], title: str | None, 
 def _checked_ids(commitment_ids: list[int] | None) -> list[int]:
     ids = list(commitment_ids or [])
     if not ids:
-        raise InvalidError("Pick at least one commitment.", fields={"commitment_ids": ["Pick at least one commitment."]})
+        raise InvalidError("Pick at least one commitment.",
+                           fields={"commitment_ids": ["Pick at least one commitment."]})
     if len(ids) > MOST_COMMITMENTS:
         raise InvalidError("Too many commitments for one block.",
                            fields={"commitment_ids": [f"At most {MOST_COMMITMENTS}."]})
@@ -92,7 +105,7 @@ def candidates(on: date | None = None) -> Candidates:
     recent = select(Commitment).where(Commitment.status == CommitmentStatus.VERIFIED,
                                       Commitment.id.in_(verified_since))
 
-    def run(query):  # noqa: ANN001, ANN202
+    def run(query: Select[Commitment]) -> list[Commitment]:
         return list(db.session.scalars(query.options(*loads).order_by(Commitment.deadline, Commitment.id)))
 
     return Candidates(run(overdue), run(unsatisfied), run(recent))

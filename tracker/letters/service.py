@@ -28,8 +28,17 @@ from sqlalchemy.orm import selectinload
 from ..commitments import rules
 from ..errors import NotFoundError
 from ..extensions import db
-from ..models import (AssignmentLetter, AssignmentLetterCopy, Case, CaseDepartment, Commitment, Department, Episode,
-                      EpisodeStatus, User)
+from ..models import (
+    AssignmentLetter,
+    AssignmentLetterCopy,
+    Case,
+    CaseDepartment,
+    Commitment,
+    Department,
+    Episode,
+    EpisodeStatus,
+    User,
+)
 
 # Attempts at a free number before giving up; each collision means another writer took one.
 NUMBER_ATTEMPTS = 5

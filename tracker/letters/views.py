@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..permissions import allow
 from ..bounds import page_number
+from ..permissions import allow
 from . import service
 
 bp = Blueprint("letters", __name__, url_prefix="/oversight/letters")

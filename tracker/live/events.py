@@ -18,8 +18,16 @@ from ..bounds import INTEGER_MAX
 from ..errors import NotFoundError
 from ..extensions import socketio
 from ..models import Role
-from ..realtime import (CONTROL, LIVE, control_room, episode_room, publish_presence, send_presence, send_reload,
-                        send_state)
+from ..realtime import (
+    CONTROL,
+    LIVE,
+    control_room,
+    episode_room,
+    publish_presence,
+    send_presence,
+    send_reload,
+    send_state,
+)
 from . import presence
 from .display_tokens import display_token_valid
 
@@ -42,7 +50,7 @@ def _join_and_send(episode_id: int, room: str, namespace: str) -> None:
     """
     join_room(room)
     try:
-        send_state(episode_id, request.sid, namespace)
+        send_state(episode_id, _sid(), namespace)
     except NotFoundError:
         raise ConnectionRefusedError("no such episode") from None
 
@@ -55,7 +63,7 @@ def live_connect(auth=None):  # noqa: ANN001
     session["episode"] = episode_id
     _join_and_send(episode_id, episode_room(episode_id), LIVE)
     hello = presence.Hello.of(auth)
-    key = presence.display_connected(episode_id, request.sid, hello) if hello else None
+    key = presence.display_connected(episode_id, _sid(), hello) if hello else None
     if key:
         session["presence_key"] = key
         publish_presence(episode_id)
@@ -64,7 +72,7 @@ def live_connect(auth=None):  # noqa: ANN001
 @socketio.on("resync", namespace=LIVE)
 def live_resync(_data=None):  # noqa: ANN001
     """Sent by a client that missed a version: it gets the latest state again."""
-    send_state(session["episode"], request.sid)
+    send_state(session["episode"], _sid())
 
 
 @socketio.on("time", namespace=LIVE)
@@ -81,7 +89,7 @@ def live_time(_data=None):  # noqa: ANN001
 def live_applied(data=None):  # noqa: ANN001
     """A display says which version it has painted; the console shows how far behind it is."""
     key, version = session.get("presence_key"), _version_of(data)
-    if key and version is not None and presence.applied(session["episode"], key, request.sid, version):
+    if key and version is not None and presence.applied(session["episode"], key, _sid(), version):
         publish_presence(session["episode"])
 
 
@@ -98,13 +106,13 @@ def live_disconnect(*_args):  # noqa: ANN002
 
 def _heard_from() -> None:
     key, episode_id = session.get("presence_key"), session.get("episode")
-    if key and episode_id and presence.heard_from(episode_id, key, request.sid):
+    if key and episode_id and presence.heard_from(episode_id, key, _sid()):
         publish_presence(episode_id)
 
 
 def _gone() -> None:
     key, episode_id = session.get("presence_key"), session.get("episode")
-    if key and episode_id and presence.disconnected(episode_id, key, request.sid):
+    if key and episode_id and presence.disconnected(episode_id, key, _sid()):
         publish_presence(episode_id)
 
 
@@ -134,9 +142,9 @@ def control_connect(auth=None):  # noqa: ANN001
     episode_id = _episode_from(auth)
     session["episode"] = episode_id
     _join_and_send(episode_id, control_room(episode_id), CONTROL)
-    session["presence_key"] = presence.console_connected(episode_id, request.sid, user.id,
+    session["presence_key"] = presence.console_connected(episode_id, _sid(), user.id,
                                                          user.display_name or user.username)
-    send_presence(episode_id, request.sid)
+    send_presence(episode_id, _sid())
     publish_presence(episode_id)
 
 
@@ -149,8 +157,8 @@ def control_disconnect(*_args):  # noqa: ANN002
 def control_resync(_data=None):  # noqa: ANN001
     if _signed_out():
         return None
-    send_state(session["episode"], request.sid, CONTROL)
-    send_presence(session["episode"], request.sid)
+    send_state(session["episode"], _sid(), CONTROL)
+    send_presence(session["episode"], _sid())
 
 
 @socketio.on("time", namespace=CONTROL)
@@ -184,3 +192,8 @@ def control_forget_display(data=None):  # noqa: ANN001
     if forgotten:
         publish_presence(session["episode"])
     return {"ok": forgotten}
+
+
+def _sid() -> str:
+    """This Socket.IO connection's id, which Flask-SocketIO sets on the request."""
+    return request.sid  # type: ignore[attr-defined]  # added at run time by Flask-SocketIO

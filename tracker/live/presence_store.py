@@ -12,7 +12,10 @@ import copy
 import json
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the optional `redis` extra
+    from redis.client import Pipeline
 
 Entries = dict[str, dict]
 # What an update function returns: the entries to write (None deletes one), and its answer.
@@ -60,7 +63,7 @@ class RedisPresence:
     def update(self, episode_id: int, change: Change) -> Any:
         name = self._key.format(episode_id)
 
-        def attempt(pipe) -> Any:  # noqa: ANN001 - a redis Pipeline, watching `name`
+        def attempt(pipe: Pipeline) -> Any:  # watching `name`
             writes, answer = change(_decoded(pipe.hgetall(name)))
             pipe.multi()
             for key, entry in writes.items():

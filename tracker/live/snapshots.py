@@ -55,7 +55,9 @@ class RedisStore:
 
     def get(self, episode_id: int) -> str | None:
         payload = self._redis.hget(self._key.format(episode_id), "payload")
-        return payload.decode() if payload else None
+        if not payload:
+            return None
+        return payload.decode() if isinstance(payload, bytes) else payload
 
     def put(self, episode_id: int, version: int, payload: str) -> None:
         self._put(keys=[self._key.format(episode_id)], args=[version, payload])

@@ -94,7 +94,8 @@ def build_state(episode_id: int) -> dict:
     commitments = list(db.session.scalars(
         select(Commitment).where(Commitment.episode_id == episode_id, Commitment.withdrawn_at.is_(None))
         .options(selectinload(Commitment.department)).order_by(Commitment.id).execution_options(**fresh)))
-    in_state = {state: next((i for i in items if i.state is state), None) for state in (ItemState.ON_AIR, ItemState.STANDBY)}
+    in_state = {state: next((i for i in items if i.state is state), None)
+                for state in (ItemState.ON_AIR, ItemState.STANDBY)}
     # Only a block on air or on standby shows its commitments' progress: one query, or none.
     progress = board.latest_progress({link.commitment_id for item in in_state.values() if item is not None
                                       for link in item.followups})

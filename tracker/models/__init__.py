@@ -1,8 +1,16 @@
 """Typed SQLAlchemy models, one module per group."""
 from .accounts import ApiToken, Department, DepartmentKind, DisplayToken, Role, User
 from .cases import Case, CaseDepartment, CaseSource, CaseStatus
-from .commitments import (Attachment, Commitment, CommitmentEvent, CommitmentStatus, ExtensionRequest,
-                          ExtensionStatus, Satisfaction, TimelineImmutableError)
+from .commitments import (
+                          Attachment,
+                          Commitment,
+                          CommitmentEvent,
+                          CommitmentStatus,
+                          ExtensionRequest,
+                          ExtensionStatus,
+                          Satisfaction,
+                          TimelineImmutableError,
+)
 from .disputes import Dispute, DisputeStatus
 from .episodes import Episode, EpisodeStatus
 from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
@@ -15,10 +23,47 @@ from .subscriptions import Follow, OutgoingMail
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "Ballot", "Choice", "CodeMode", "Poll",
-    "ImportJob", "ImportState",
-    "ApiToken", "AssignmentLetter", "AssignmentLetterCopy", "Attachment", "Case", "CaseDepartment", "CaseSource", "CaseStatus", "Commitment", "CommitmentEvent",
-    "CommitmentStatus", "DataVersion", "Department", "DepartmentKind", "Dispute", "DisputeStatus", "DisplayToken", "Episode", "EpisodeStatus", "ExtensionRequest",
-    "ExtensionStatus", "Follow", "ItemKind", "ItemState", "LoginThrottle", "OutgoingMail", "ReminderDigest", "ReminderItem",
-    "RundownEvent", "RundownFollowup", "RundownItem", "Role", "Satisfaction", "TimelineImmutableError", "UTCDateTime", "User", "utcnow",
+                          "ApiToken",
+                          "AssignmentLetter",
+                          "AssignmentLetterCopy",
+                          "Attachment",
+                          "Ballot",
+                          "Case",
+                          "CaseDepartment",
+                          "CaseSource",
+                          "CaseStatus",
+                          "Choice",
+                          "CodeMode",
+                          "Commitment",
+                          "CommitmentEvent",
+                          "CommitmentStatus",
+                          "DataVersion",
+                          "Department",
+                          "DepartmentKind",
+                          "DisplayToken",
+                          "Dispute",
+                          "DisputeStatus",
+                          "Episode",
+                          "EpisodeStatus",
+                          "ExtensionRequest",
+                          "ExtensionStatus",
+                          "Follow",
+                          "ImportJob",
+                          "ImportState",
+                          "ItemKind",
+                          "ItemState",
+                          "LoginThrottle",
+                          "OutgoingMail",
+                          "Poll",
+                          "ReminderDigest",
+                          "ReminderItem",
+                          "Role",
+                          "RundownEvent",
+                          "RundownFollowup",
+                          "RundownItem",
+                          "Satisfaction",
+                          "TimelineImmutableError",
+                          "UTCDateTime",
+                          "User",
+                          "utcnow",
 ]

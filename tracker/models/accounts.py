@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 
@@ -39,7 +39,7 @@ def enum_column(enum_class: type[enum.Enum], length: int = 20) -> Enum:
     )
 
 
-class Department(db.Model):
+class Department(Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +55,7 @@ class Department(db.Model):
         return f"<Department {self.code}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +87,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role.value}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
 
     __tablename__ = "api_tokens"
@@ -107,7 +107,7 @@ class ApiToken(db.Model):
         return self.revoked_at is not None
 
 
-class DisplayToken(db.Model):
+class DisplayToken(Model):
     """Lets a studio screen or a browser source (OBS, vMix, CasparCG) open the display pages
     where a deployment requires it (TRACKER_DISPLAY_TOKEN_REQUIRED=1). Stored hashed."""
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..cases.personal_data import masked
-from ..extensions import db
+from ..extensions import Model
 from .accounts import Department, enum_column
 from .types import UTCDateTime, utcnow
 
@@ -29,7 +29,7 @@ class CaseStatus(str, enum.Enum):
     ARCHIVED = "archived"        # set aside, not to be used
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("ref_year", "ref_seq"),)
 
@@ -87,7 +87,7 @@ class Case(db.Model):
         return f"<Case {self.ref}>"
 
 
-class CaseDepartment(db.Model):
+class CaseDepartment(Model):
     """A department responsible for a case; position 0 is the lead."""
 
     __tablename__ = "case_departments"

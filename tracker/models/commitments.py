@@ -6,9 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, event, text
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import Department, User, enum_column
 from .cases import Case
 from .episodes import Episode
@@ -30,7 +31,7 @@ class Satisfaction(str, enum.Enum):
     UNSATISFIED = "unsatisfied"
 
 
-class Commitment(db.Model):
+class Commitment(Model):
     __tablename__ = "commitments"
     # The public list's common narrowing (a department, a status) in its order (by deadline).
     __table_args__ = (Index("ix_commitments_status_deadline", "status", "deadline"),
@@ -82,7 +83,7 @@ class Commitment(db.Model):
         return next((r for r in self.extension_requests if r.status is ExtensionStatus.PENDING), None)
 
 
-class CommitmentEvent(db.Model):
+class CommitmentEvent(Model):
     """One change in a commitment's life. Append-only: never edited, never deleted."""
 
     __tablename__ = "commitment_events"
@@ -110,12 +111,12 @@ class TimelineImmutableError(RuntimeError):
 
 
 @event.listens_for(CommitmentEvent, "before_update")
-def _refuse_event_update(mapper, connection, target) -> None:  # noqa: ANN001 - SQLAlchemy's signature
+def _refuse_event_update(_mapper: Mapper[Any], _connection: Connection, target: CommitmentEvent) -> None:
     raise TimelineImmutableError(f"Timeline event {target.id} cannot be changed.")
 
 
 @event.listens_for(CommitmentEvent, "before_delete")
-def _refuse_event_delete(mapper, connection, target) -> None:  # noqa: ANN001
+def _refuse_event_delete(_mapper: Mapper[Any], _connection: Connection, target: CommitmentEvent) -> None:
     raise TimelineImmutableError(f"Timeline event {target.id} cannot be deleted.")
 
 
@@ -134,7 +135,7 @@ class ExtensionStatus(str, enum.Enum):
     LAPSED = "lapsed"        # still pending when the commitment was verified or closed
 
 
-class ExtensionRequest(db.Model):
+class ExtensionRequest(Model):
     """A department's request to move a commitment's deadline; a supervisor decides it."""
 
     __tablename__ = "extension_requests"
@@ -160,7 +161,7 @@ class ExtensionRequest(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """Evidence for a commitment: an image or a PDF, stored outside `static/` under a random name."""
 
     __tablename__ = "attachments"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User, enum_column
 from .commitments import Commitment
 from .subscriptions import Follow
@@ -20,7 +20,7 @@ class DisputeStatus(str, enum.Enum):
     ANSWERED = "answered"    # the supervisor answered, publicly, and the verification stands
 
 
-class Dispute(db.Model):
+class Dispute(Model):
     """A confirmed follower says a verified commitment is not resolved. Public (the statement
     masked); the follower's address never is."""
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import enum_column
 from .types import UTCDateTime, utcnow
 
@@ -18,7 +18,7 @@ class EpisodeStatus(str, enum.Enum):
     ENDED = "ended"
 
 
-class Episode(db.Model):
+class Episode(Model):
     __tablename__ = "episodes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,14 +7,14 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import Department, User
 from .commitments import Commitment
 from .episodes import Episode
 from .types import UTCDateTime, utcnow
 
 
-class AssignmentLetter(db.Model):
+class AssignmentLetter(Model):
     """交办函: one numbered letter per episode and department, kept as it was issued.
 
     `items` is the letter's content frozen at issue time (the commitments, their officials
@@ -41,7 +41,7 @@ class AssignmentLetter(db.Model):
                                                               order_by="AssignmentLetterCopy.id")
 
 
-class AssignmentLetterCopy(db.Model):
+class AssignmentLetterCopy(Model):
     """抄送: a co-responsible department (配合单位) received a copy of the letter, as issued.
 
     Written with the letter and never changed: the departments named on it under 抄送 are the
@@ -59,7 +59,7 @@ class AssignmentLetterCopy(db.Model):
     department: Mapped[Department] = relationship()
 
 
-class ReminderDigest(db.Model):
+class ReminderDigest(Model):
     """One day's digest for one department: what `tracker remind` sent (or is to send)."""
 
     __tablename__ = "reminder_digests"
@@ -79,7 +79,7 @@ class ReminderDigest(db.Model):
                                                      cascade="all, delete-orphan")
 
 
-class ReminderItem(db.Model):
+class ReminderItem(Model):
     """One commitment in a digest, and why: new, due_soon or overdue."""
 
     __tablename__ = "reminder_items"

@@ -9,14 +9,15 @@ hand-written SQL fix) must call `bump()` itself or run `UPDATE data_version …`
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, event, select
+from sqlalchemy import Integer, Table, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, UOWTransaction, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 
 # What the public pages and the public API read (timelines, evidence, broadcasts, cases and
@@ -30,7 +31,7 @@ _ROW = 1
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-class DataVersion(db.Model):
+class DataVersion(Model):
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -55,39 +56,40 @@ def bump(session: Session) -> None:
     session.execute(statement)
 
 
-def _touches_public(objects) -> bool:  # noqa: ANN001 - a session's identity set
+def _touches_public(objects: Iterable[object]) -> bool:
     return any(getattr(o, "__tablename__", None) in PUBLIC_TABLES for o in objects)
 
 
 @event.listens_for(Session, "before_flush")
-def _note_flushed_changes(session, _context, _instances) -> None:  # noqa: ANN001
+def _note_flushed_changes(session: Session, _context: UOWTransaction, _instances: object) -> None:
     if not session.info.get(_CHANGED) and (_touches_public(session.new) or _touches_public(session.dirty)
                                            or _touches_public(session.deleted)):
         session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_statements(state) -> None:  # noqa: ANN001
+def _note_statements(state: ORMExecuteState) -> None:
     # `update(Commitment)…` and friends do not pass through a flush.
-    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and state.bind_mapper.local_table.name in PUBLIC_TABLES:
+    table = state.bind_mapper.local_table if state.bind_mapper is not None else None
+    if (state.is_insert or state.is_update or state.is_delete) and isinstance(table, Table) \
+            and table.name in PUBLIC_TABLES:
         state.session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "before_commit")
-def _raise_version(session) -> None:  # noqa: ANN001
+def _raise_version(session: Session) -> None:
     session.flush()   # what is still pending counts too
     if session.info.pop(_CHANGED, False):
         bump(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_changes(session, transaction) -> None:  # noqa: ANN001
+def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session) -> None:  # noqa: ANN001
+def _forget_rolled_back(session: Session) -> None:
     # What was rolled back changed nothing the public sees.
     session.info.pop(_CHANGED, None)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import enum_column
 from .types import UTCDateTime, utcnow
 
@@ -25,7 +25,7 @@ class ImportState(str, enum.Enum):
 RUNNING = (ImportState.QUEUED, ImportState.PREVIEWING, ImportState.IMPORTING)
 
 
-class ImportJob(db.Model):
+class ImportJob(Model):
     """One uploaded export, from the upload to its result.
 
     `options` holds the producer's choices (`mapping`, `confirm_aired`, `replace_public_text`)
@@ -44,8 +44,8 @@ class ImportJob(db.Model):
     state: Mapped[ImportState] = mapped_column(enum_column(ImportState), default=ImportState.QUEUED)
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_processed: Mapped[int] = mapped_column(Integer, default=0)
-    preview: Mapped[Any | None] = mapped_column(JSON)
-    result: Mapped[Any | None] = mapped_column(JSON)
+    preview: Mapped[Any] = mapped_column(JSON, nullable=True)
+    result: Mapped[Any] = mapped_column(JSON, nullable=True)
     problem: Mapped[str] = mapped_column(Text, default="")
     runner: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 EVERY_USERNAME = ""  # the `username` of an address's own row: its failures for any username
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Recent failed sign-ins from one address (`username` empty) or for one username from one
     address, and until when the next attempt from there waits. Kept in the database so every
     worker and host sees the same count; rows without a failure for a while are pruned."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import enum_column
 from .cases import Case
 from .types import UTCDateTime, utcnow
@@ -25,7 +25,7 @@ class CodeMode(str, enum.Enum):
     STUDIO = "studio"        # the ballot carries a code printed on a seat card
 
 
-class Poll(db.Model):
+class Poll(Model):
     """One vote on one running-order item (a case) of an episode.
 
     Open while `closed_at` is None; at most one open poll per episode (the database refuses a
@@ -65,7 +65,7 @@ class Poll(db.Model):
                 "unsatisfied": self.final_unsatisfied or 0}
 
 
-class Ballot(db.Model):
+class Ballot(Model):
     """One device's ballot in a poll: the last one before the close counts (it is overwritten)."""
 
     __tablename__ = "ballots"

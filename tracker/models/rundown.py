@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .accounts import enum_column
 from .cases import Case
 from .commitments import Commitment
@@ -35,7 +35,7 @@ class ItemKind(str, enum.Enum):
     FOLLOWUP = "followup"   # 回头看: a block reporting back on earlier commitments
 
 
-class RundownItem(db.Model):
+class RundownItem(Model):
     """A case placed in an episode's running order, or a follow-up block of commitments."""
 
     __tablename__ = "rundown_items"
@@ -67,7 +67,7 @@ class RundownItem(db.Model):
         back_populates="item", order_by="RundownFollowup.position", cascade="all, delete-orphan")
 
 
-class RundownFollowup(db.Model):
+class RundownFollowup(Model):
     """One commitment reported back on in a follow-up block, in the block's order."""
 
     __tablename__ = "rundown_followups"
@@ -82,7 +82,7 @@ class RundownFollowup(db.Model):
     commitment: Mapped[Commitment] = relationship()
 
 
-class RundownEvent(db.Model):
+class RundownEvent(Model):
     """One change to what an episode shows: who, what, when, and what it showed before and after.
 
     Append-only: nothing updates or deletes a row. An undo is a new event that names the

@@ -6,12 +6,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .commitments import Commitment
 from .types import UTCDateTime, utcnow
 
 
-class Follow(db.Model):
+class Follow(Model):
     """One address following one commitment: double opt-in, one-click unsubscribe.
 
     Only the SHA-256 of the link token is kept: a leaked database cannot confirm or cancel
@@ -34,7 +34,7 @@ class Follow(db.Model):
     commitment: Mapped[Commitment] = relationship()
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """A message written in the same transaction as the change it reports, sent afterwards
     (`tracker send-mail`), so a change is never lost to a mail server being down."""
 

@@ -20,8 +20,9 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
-from sqlalchemy import true
+from sqlalchemy import Select, true
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from ..bounds import without_control_characters
 from ..commitments import queries, rules
@@ -51,7 +52,7 @@ COLUMNS = (
 )
 
 
-def parse_filter(args) -> queries.CommitmentFilter:  # noqa: ANN001 - the request's args
+def parse_filter(args: MultiDict[str, str]) -> queries.CommitmentFilter:
     """The public list's query string; AppError 400 with a readable message when it is wrong."""
     status = args.get("status", "").strip() or None
     if status and status not in {s.value for s in CommitmentStatus}:
@@ -95,14 +96,14 @@ def wording(site: str) -> Wording:
                    {value: satisfaction_label(value) for value in Satisfaction}, _("Yes"), _("No"), site)
 
 
-def rows(statement, words: Wording) -> Iterator[list]:  # noqa: ANN001 - a SELECT of Commitment
+def rows(statement: Select[Commitment], words: Wording) -> Iterator[list]:
     """One list of typed values per commitment, fetched BATCH at a time."""
     today = rules.today()
     for commitment in db.session.scalars(statement.execution_options(yield_per=BATCH)):
         yield _row(commitment, words, today)
 
 
-def csv_chunks(app: Flask, statement, words: Wording) -> Iterator[str]:  # noqa: ANN001
+def csv_chunks(app: Flask, statement: Select[Commitment], words: Wording) -> Iterator[str]:
     """The CSV in pieces of CHUNK_ROWS rows, the byte-order mark and headers first. The rows are
     read in an application context (and database session) of their own, as the response is sent;
     the first piece needs none, so a client that reads no further leaves nothing open."""
@@ -118,7 +119,7 @@ def csv_chunks(app: Flask, statement, words: Wording) -> Iterator[str]:  # noqa:
         yield _drain(buffer)
 
 
-def xlsx_bytes(statement, words: Wording) -> bytes:  # noqa: ANN001 - a SELECT of Commitment
+def xlsx_bytes(statement: Select[Commitment], words: Wording) -> bytes:
     """The workbook: header row frozen, columns sized, dates as dates. (An XLSX is a zip and
     cannot be streamed; it is built in a temporary file that spills to disk when large.)"""
     workbook = Workbook(write_only=True)
@@ -192,7 +193,7 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def _yes_no(args, name: str) -> bool | None:  # noqa: ANN001
+def _yes_no(args: MultiDict[str, str], name: str) -> bool | None:
     value = args.get(name, "").strip().lower()
     if not value:
         return None
@@ -203,7 +204,7 @@ def _yes_no(args, name: str) -> bool | None:  # noqa: ANN001
     raise AppError(_("%(name)s must be 1 or 0.", name=name))
 
 
-def _number(args, name: str) -> int | None:  # noqa: ANN001
+def _number(args: MultiDict[str, str], name: str) -> int | None:
     value = args.get(name, "").strip()
     if not value:
         return None
@@ -212,7 +213,7 @@ def _number(args, name: str) -> int | None:  # noqa: ANN001
     return min(int(value), MAX_ID)  # past any id: "no such episode", not a database overflow
 
 
-def _day(args, name: str) -> date | None:  # noqa: ANN001
+def _day(args: MultiDict[str, str], name: str) -> date | None:
     value = args.get(name, "").strip()
     if not value:
         return None

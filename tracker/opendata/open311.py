@@ -27,17 +27,31 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import Select, and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from ..commitments import rules
 from ..commitments.present import STATUS_LABELS, VERIFIED_UNSATISFIED_LABEL
 from ..extensions import db
-from ..models import (Attachment, Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus,
-                      Dispute, DisputeStatus, RundownItem, Satisfaction, utcnow)
+from ..models import (
+    Attachment,
+    Case,
+    CaseDepartment,
+    CaseStatus,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Dispute,
+    DisputeStatus,
+    RundownItem,
+    Satisfaction,
+    utcnow,
+)
 from ..public.schemas import PUBLIC_ACTIONS
 
 MAX_REQUESTS = 1000
@@ -82,7 +96,7 @@ class CaseFacts:
     public_reason: str = ""       # the latest public reason among its commitments' public events
 
 
-def parse_query(args) -> RequestQuery:  # noqa: ANN001 - the request's args, a MultiDict
+def parse_query(args: MultiDict[str, str]) -> RequestQuery:
     """The standard filters from a query string; Open311Error 400 on a malformed one."""
     ids = _listed(args, "service_request_id")
     if len(ids) > MAX_REQUESTS:
@@ -97,7 +111,7 @@ def parse_query(args) -> RequestQuery:  # noqa: ANN001 - the request's args, a M
     return RequestQuery(ids=ids, codes=_listed(args, "service_code"), start=start, end=end, statuses=statuses)
 
 
-def _listed(args, name: str) -> tuple[str, ...]:  # noqa: ANN001
+def _listed(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     if name not in args:
         return ()
     values = tuple(v.strip() for v in ",".join(args.getlist(name)).split(",") if v.strip())
@@ -106,7 +120,7 @@ def _listed(args, name: str) -> tuple[str, ...]:  # noqa: ANN001
     return values
 
 
-def _moment(args, name: str, *, end_of_day: bool) -> datetime | None:  # noqa: ANN001
+def _moment(args: MultiDict[str, str], name: str, *, end_of_day: bool) -> datetime | None:
     """A W3C date-time; without an offset it is Beijing time; a bare date covers its whole day."""
     if name not in args:
         return None
@@ -163,9 +177,10 @@ def find_requests(query: RequestQuery, site: str) -> list[dict]:
         numbers = [int(i) for i in query.ids if i.isascii() and i.isdigit() and int(i) < 2**31]
         statement = statement.where(or_(Case.ref.in_(query.ids), Case.id.in_(numbers)))
     else:
-        statement = _filtered(statement, query)
-        if statement is None:
+        filtered = _filtered(statement, query)
+        if filtered is None:
             return []
+        statement = filtered
     statement = (statement.options(selectinload(Case.department_links).selectinload(CaseDepartment.department))
                  .order_by(Case.created_at.desc(), Case.id.desc()).limit(MAX_REQUESTS))
     return present(list(db.session.scalars(statement)), site)
@@ -184,7 +199,7 @@ def present(cases: list[Case], site: str) -> list[dict]:
     return [_request(case, facts.get(case.id, CaseFacts()), site) for case in cases]
 
 
-def _filtered(statement, query: RequestQuery):
+def _filtered(statement: Select[Any], query: RequestQuery) -> Select[Any] | None:
     """The statement narrowed by codes, dates and statuses; None when no service code exists."""
     if query.codes:
         categories = [c for c in _categories_on_air() if service_code(c) in query.codes]
@@ -192,10 +207,8 @@ def _filtered(statement, query: RequestQuery):
             return None
         statement = statement.where(Case.category.in_(categories))
     start = query.start
-    if start is None and query.end is None:
-        start = utcnow() - DEFAULT_WINDOW
-    elif start is None:
-        start = query.end - DEFAULT_WINDOW
+    if start is None:
+        start = (utcnow() if query.end is None else query.end) - DEFAULT_WINDOW
     statement = statement.where(Case.created_at >= start)
     if query.end is not None:
         statement = statement.where(Case.created_at <= query.end)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 
+from ..extensions import real_app
 from ..permissions import ANYONE, allow
 from . import exports, feeds, formats, open311
 
@@ -88,7 +89,7 @@ def commitment_feed(commitment_id: int):
 def commitments_csv():
     statement = exports.selection(exports.parse_filter(request.args))
     words = exports.wording(request.url_root)
-    chunks = exports.csv_chunks(current_app._get_current_object(), statement, words)
+    chunks = exports.csv_chunks(real_app(), statement, words)
     return _attachment(Response(chunks, content_type="text/csv; charset=utf-8"), exports.filename("csv"))
 
 
@@ -113,4 +114,5 @@ def _atom(feed: feeds.Feed, events: list) -> Response:
     response.last_modified = updated
     response.headers["Cache-Control"] = FEED_CACHE
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns itself into a 304 when the client has it
+    return response

@@ -6,6 +6,7 @@ fields' ids colliding.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
@@ -47,7 +48,7 @@ class DeskFilterForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if field.data and not field.errors}
 
 
-def note_field(label, required: bool) -> TextAreaField:  # noqa: ANN001 - a lazy string
+def note_field(label: str | LazyString, required: bool) -> TextAreaField:
     first = DataRequired(message=_l("Say why: this note is required.")) if required else Optional()
     return TextAreaField(label, validators=[first, Length(max=NOTE_MAX)])
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..bounds import page_number
 from ..commitments import evidence, lifecycle, queries, states
 from ..commitments.evidence import describe_size, max_bytes
 from ..commitments.present import commitment_status_label
@@ -21,10 +22,18 @@ from ..episodes.service import list_episodes
 from ..errors import AppError, InvalidError, NotFoundError
 from ..models import Commitment
 from ..permissions import allow
-from ..bounds import page_number
 from . import service
-from .forms import (URGENCY_LABELS, CloseForm, DeskFilterForm, EvidenceForm, ExtensionDecisionForm, PublishForm,
-                    ReopenForm, VerifyForm, action_forms)
+from .forms import (
+    URGENCY_LABELS,
+    CloseForm,
+    DeskFilterForm,
+    EvidenceForm,
+    ExtensionDecisionForm,
+    PublishForm,
+    ReopenForm,
+    VerifyForm,
+    action_forms,
+)
 from .service import QUEUES, DeskFilter
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")

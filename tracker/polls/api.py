@@ -18,8 +18,18 @@ from ..permissions import ANYONE, allow
 from ..realtime import publish, publish_tally, schedule_poll_close
 from . import codes, service
 from .present import poll_view
-from .schemas import (BallotIn, BallotOut, CloseIn, CodeOut, OpenIn, PollChangeOut, PollOut, ProducerPollOut,
-                      SeatCodesOut, SeatCodesQuery)
+from .schemas import (
+    BallotIn,
+    BallotOut,
+    CloseIn,
+    CodeOut,
+    OpenIn,
+    PollChangeOut,
+    PollOut,
+    ProducerPollOut,
+    SeatCodesOut,
+    SeatCodesQuery,
+)
 from .service import DEFAULT_TIMER_SECONDS, PollClosed
 
 blp = api_blueprint("polls_api", __name__, "", description="The audience vote (docs/polls.md)")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import g
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from ..commitments import rules
 from ..extensions import db
@@ -47,7 +47,7 @@ class Verdict:
                 "total": self.total, "satisfaction": self.satisfaction, "closed_at": self.closed_at.isoformat()}
 
 
-def _kept():  # noqa: ANN202 - a SELECT condition
+def _kept():
     return and_(Poll.cancelled.is_(False), Poll.closed_at.is_not(None), Poll.final_satisfied.is_not(None))
 
 
@@ -65,6 +65,8 @@ def verdict(episode_id: int, case_id: int) -> Verdict | None:
 
 
 def _verdict(poll: Poll) -> Verdict:
+    if poll.closed_at is None:
+        raise ValueError("An open poll has no verdict yet.")
     return Verdict(poll.id, poll.case_id, poll.item_id, poll.final_counts or {}, poll.closed_at)
 
 
@@ -72,7 +74,7 @@ def audience_by_department(since: date | None = None, until: date | None = None)
     """Lead department id → (satisfied or basically satisfied, all ballots) over its cases'
     verdicts closed in the period (Asia/Shanghai days)."""
     latest = (select(func.max(Poll.id)).where(_kept()).group_by(Poll.episode_id, Poll.case_id))
-    conditions = [Poll.id.in_(latest)]
+    conditions: list[ColumnElement[bool]] = [Poll.id.in_(latest)]
     if since:
         conditions.append(Poll.closed_at >= datetime.combine(since, datetime.min.time(), rules.SHANGHAI))
     if until:

@@ -129,7 +129,9 @@ class RedisTallies:
 
     def latest(self, poll_id: int) -> str | None:
         payload = self._redis.hget(self._key.format(poll_id, "latest"), "payload")
-        return payload.decode() if payload else None
+        if not payload:
+            return None
+        return payload.decode() if isinstance(payload, bytes) else payload
 
     def close(self) -> None:
         self._redis.close()

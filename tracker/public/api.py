@@ -10,8 +10,13 @@ from ..commitments.evidence_api import ATTACHMENT_POLICY
 from ..errors import NotFoundError
 from ..permissions import ANYONE, allow
 from . import cache, conditional, stats
-from .schemas import (DepartmentStatsOut, PublicCommitmentDetailOut, PublicCommitmentListOut, PublicCommitmentQuery,
-                      StatsQuery)
+from .schemas import (
+    DepartmentStatsOut,
+    PublicCommitmentDetailOut,
+    PublicCommitmentListOut,
+    PublicCommitmentQuery,
+    StatsQuery,
+)
 
 blp = api_blueprint("public_api", __name__, "/public", description="The public tracker: open to anyone")
 blp.record_once(cache.on_register)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, g, has_request_context
 from flask.blueprints import BlueprintSetupState
@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
 
 def on_register(state: BlueprintSetupState) -> None:
     """For `Blueprint.record_once`: the cache comes with the public tracker."""
-    init_app(state.app)
+    init_app(cast(Flask, state.app))  # Flask types the setup state's app as its sans-IO base
 
 
 def stamp() -> tuple[int, datetime, str]:
@@ -48,7 +48,7 @@ def stamp() -> tuple[int, datetime, str]:
     in Asia/Shanghai — read once per request (each time outside one)."""
     if has_request_context() and "public_stamp" in g:
         return g.public_stamp
-    version, changed_at = freshness.current(db.session)
+    version, changed_at = freshness.current(db.session())
     seen = (version, changed_at, rules.today().isoformat())
     if has_request_context():
         g.public_stamp = seen

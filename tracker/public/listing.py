@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select, true
+from sqlalchemy import ColumnElement, and_, select, true
 from werkzeug.datastructures import MultiDict
 
 from ..commitments import queries, rules
@@ -50,7 +51,7 @@ class PublicQuery:
     sort: str = "urgency"
     page: int = 1
 
-    def args(self, **changes: object) -> dict[str, str]:
+    def args(self, **changes: Any) -> dict[str, str]:
         """The query string's values (without the defaults), for links that keep the filters."""
         values = asdict(replace(self, **changes))
         args = {name: _text(value) for name, value in values.items() if value not in (None, "", False)}
@@ -87,7 +88,7 @@ def parse(args: MultiDict) -> PublicQuery:
         overdue=True if args.get("overdue") in ("1", "true", "on") else None,
         since=_day(args.get("since")), until=_day(args.get("until")),
         q=(args.get("q") or "").strip()[:100] or None,
-        sort=args.get("sort") if args.get("sort") in SORTS else "urgency",
+        sort=args.get("sort", "urgency") if args.get("sort") in SORTS else "urgency",
         page=min(max(_integer(args.get("page")) or 1, 1), MAX_PAGE),
     )
 
@@ -113,12 +114,14 @@ def _known_department(code: str) -> str | None:
 
 
 def _known_episode(episode_id: int | None) -> int | None:
-    return episode_id if episode_id is not None and db.session.get(Episode, episode_id) else None
+    if episode_id is None or db.session.get(Episode, episode_id) is None:
+        return None
+    return episode_id
 
 
 def made_within(since: date | None, until: date | None):
     """Commitments made on air between these Asia/Shanghai days, both included."""
-    conditions = [true()]
+    conditions: list[ColumnElement[bool]] = [true()]
     if since:
         conditions.append(Commitment.created_at >= datetime.combine(since, time.min, rules.SHANGHAI))
     if until:

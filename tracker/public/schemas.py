@@ -7,9 +7,15 @@ from marshmallow import Schema, fields, validate
 from ..api import PageQuery
 from ..commitments.present import event_requested_late, verified_unsatisfied
 from ..commitments.rules import extended_late, is_due_soon, is_overdue
-from ..commitments.schemas import (DUE_SOON_DESCRIPTION, OVERDUE_DESCRIPTION, PUBLIC_REASON_DESCRIPTION,
-                                   STATUS_DESCRIPTION, STATUSES)
+from ..commitments.schemas import (
+    DUE_SOON_DESCRIPTION,
+    OVERDUE_DESCRIPTION,
+    PUBLIC_REASON_DESCRIPTION,
+    STATUS_DESCRIPTION,
+    STATUSES,
+)
 from ..disputes.queries import disputes_of
+from ..models import Commitment
 from ..polls.results import verdict
 
 PUBLIC_ACTIONS = ("committed", "progress_reported", "claimed_done", "claimed_unfulfillable", "verified", "reopened",
@@ -84,7 +90,7 @@ class PublicCommitmentOut(Schema):
     updated_at = fields.AwareDateTime()
 
 
-def _audience_vote(commitment) -> dict | None:  # noqa: ANN001 - a Commitment
+def _audience_vote(commitment: Commitment) -> dict | None:
     found = verdict(commitment.episode_id, commitment.case_id)
     return found.as_dict() if found else None
 
@@ -167,7 +173,8 @@ class DepartmentStatsOut(Schema):
         "description": "verified with the completion claimed after the deadline said on air but by the deadline "
                        "an approved extension set (延期后兑现); counted as not on time"})
     overdue = fields.Integer(metadata={"description": "open now and past the deadline in force"})
-    closed_unfulfilled = fields.Integer(metadata={"description": "closed by a supervisor as unfulfilled (以未兑现办结)"})
+    closed_unfulfilled = fields.Integer(
+        metadata={"description": "closed by a supervisor as unfulfilled (以未兑现办结)"})
     median_days_to_verification = fields.Float(allow_none=True)
     satisfaction = fields.Float(allow_none=True, metadata={
         "description": "verified with the citizen satisfied or basically satisfied, out of those with an answer"})

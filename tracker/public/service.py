@@ -16,8 +16,20 @@ from ..commitments import rules
 from ..commitments.present import FieldChange, event_requested_late, timeline_changes
 from ..errors import NotFoundError
 from ..extensions import db
-from ..models import (Case, CaseDepartment, CaseStatus, Commitment, CommitmentEvent, CommitmentStatus, Department,
-                      Episode, EpisodeStatus, ItemKind, ItemState, RundownItem)
+from ..models import (
+    Case,
+    CaseDepartment,
+    CaseStatus,
+    Commitment,
+    CommitmentEvent,
+    CommitmentStatus,
+    Department,
+    Episode,
+    EpisodeStatus,
+    ItemKind,
+    ItemState,
+    RundownItem,
+)
 from .schemas import PUBLIC_ACTIONS, _public_values
 
 EPISODE_COMMITMENTS_MAX = 500   # far more than one broadcast makes; keeps the page bounded
@@ -197,7 +209,8 @@ def episode_cases(episode: Episode) -> list[EpisodeCase]:
         .order_by(Commitment.id).limit(EPISODE_COMMITMENTS_MAX)).all()
     cases: dict[int, EpisodeCase] = {}
     for item in aired:
-        cases[item.case_id] = EpisodeCase(item.case, [])
+        if item.case_id is not None and item.case is not None:  # the query asks for case items
+            cases[item.case_id] = EpisodeCase(item.case, [])
     for commitment in commitments:
         cases.setdefault(commitment.case_id, EpisodeCase(commitment.case, [])).commitments.append(commitment)
     return list(cases.values())

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, select
+from sqlalchemy import Date, Integer, SQLColumnExpression, and_, case, cast, func, select
 
 from ..commitments import rules
 from ..extensions import db
@@ -79,7 +80,8 @@ def _median(histogram: Counter) -> float | int | None:
     count = sum(histogram.values())
     if not count:
         return None
-    wanted, found, seen = ((count - 1) // 2, count // 2), [], 0
+    wanted, seen = ((count - 1) // 2, count // 2), 0
+    found: list[Any] = []
     for value in sorted(histogram):
         seen += histogram[value]
         while len(found) < 2 and seen > wanted[len(found)]:
@@ -151,7 +153,7 @@ def _counted(since: date | None, until: date | None) -> list[DepartmentRecord]:
     return sorted(records.values(), key=lambda r: (-r.total, r.code))
 
 
-def _how_many(condition):
+def _how_many(condition: SQLColumnExpression[bool]) -> SQLColumnExpression[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -168,14 +170,14 @@ def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _shanghai_day(column):
+def _shanghai_day(column: SQLColumnExpression[Any]) -> SQLColumnExpression[Any]:
     """The Asia/Shanghai calendar day of a moment stored as naive UTC, as the database's date."""
     if _postgresql():
         return cast(func.timezone("Asia/Shanghai", func.timezone("UTC", column)), Date)
     return func.date(column, "+8 hours")
 
 
-def _days_between(start, end):
+def _days_between(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any]) -> SQLColumnExpression[Any]:
     """Calendar days (Asia/Shanghai) from one moment to another."""
     if _postgresql():
         return _shanghai_day(end) - _shanghai_day(start)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 
 from ..commitments import rules
 from ..extensions import db
@@ -19,7 +20,7 @@ class Month:
     verified: int
 
 
-def _shanghai_month(column):
+def _shanghai_month(column: SQLColumnExpression[Any]) -> SQLColumnExpression[str]:
     """The column's Asia/Shanghai month as "YYYY-MM"; times are stored as naive UTC (and
     Shanghai keeps no daylight saving time)."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -40,7 +41,8 @@ def _month_keys(first: date, today: date) -> list[str]:
     return keys
 
 
-def _counts_by_month(column, since: datetime, *conditions) -> dict[str, int]:
+def _counts_by_month(column: SQLColumnExpression[Any], since: datetime,
+                     *conditions: SQLColumnExpression[bool]) -> dict[str, int]:
     month = _shanghai_month(column)
     query = (select(month, func.count(Commitment.id)).where(column >= since, *conditions).group_by(month))
     return {key: count for key, count in db.session.execute(query) if key}

@@ -126,7 +126,8 @@ def compose(digest: ReminderDigest, recipients: list[str]) -> EmailMessage:
                         f"{config['BASE_URL']}/dept/commitments/{item.commitment_id}",
                         item.commitment.department_id != digest.department_id) for item in digest.items]
     context = {"department": digest.department, "day": digest.day, "lines": lines,
-               "kinds": [(kind, [line for line in lines if line.kind == kind]) for kind in ("overdue", "due_soon", "new")],
+               "kinds": [(kind, [line for line in lines if line.kind == kind])
+                         for kind in ("overdue", "due_soon", "new")],
                "due_soon_days": rules.DUE_SOON_DAYS, "workspace": f"{config['BASE_URL']}/dept"}
     texts, sections = [], []
     for locale in (config["BABEL_DEFAULT_LOCALE"], SECOND_LANGUAGE):

@@ -106,7 +106,7 @@ def plan_digests(day: date, department_id: int | None = None, *, again: bool = F
     plans: dict[int, PlannedDigest] = {}
     for commitment, audience_id, item_kind in rows:
         if audience_id not in plans:
-            plans[audience_id] = PlannedDigest(db.session.get(Department, audience_id), [])
+            plans[audience_id] = PlannedDigest(db.session.get_one(Department, audience_id), [])
         plans[audience_id].items.append((item_kind, commitment))
     return sorted(plans.values(), key=lambda plan: plan.department.code)
 
@@ -149,7 +149,7 @@ def recipients_of(department_id: int) -> list[str]:
         select(User.email).where(User.department_id == department_id, User.active.is_(True),
                                  User.email.is_not(None), User.email != "")
         .order_by(User.id))
-    return list(dict.fromkeys(address.strip() for address in addresses if address.strip()))
+    return list(dict.fromkeys(address.strip() for address in addresses if address and address.strip()))
 
 
 def send_digests(day: date, smtp_url: str,

@@ -6,22 +6,37 @@ answers 409 with the current running order.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..api import api_blueprint
+from ..episodes.changes import Change, get_episode, items_of
 from ..errors import ConflictError
 from ..extensions import db
 from ..models import RundownEvent
 from ..permissions import allow
-from ..episodes.changes import Change, get_episode, items_of
 from ..realtime import publish
 from . import graphics, service, undo
 from .descriptions import describe
-from .schemas import (EventOut, GraphicIn, ItemIn, ItemOut, MoveIn, PlanIn, PreviewIn, RundownConflict, RundownOut,
-                      ScreenIn, TakeIn, UndoOut, VersionIn)
+from .schemas import (
+    EventOut,
+    GraphicIn,
+    ItemIn,
+    ItemOut,
+    MoveIn,
+    PlanIn,
+    PreviewIn,
+    RundownConflict,
+    RundownOut,
+    ScreenIn,
+    TakeIn,
+    UndoOut,
+    VersionIn,
+)
 from .states import ACTIONS
 
 STALE = ("`stale_version`, `episode_ended`, or a move the state table does not allow (`conflict`); "
@@ -34,10 +49,10 @@ def rundown_of(episode_id: int) -> dict:
     return {"version": version, "items": items_of(episode_id, with_cases=True)}
 
 
-def answer_with_rundown(view):
+def answer_with_rundown(view: Callable[..., Any]) -> Callable[..., Any]:
     """A 409 carries the current running order, so the console can redraw without asking."""
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
         except ConflictError as error:
@@ -117,7 +132,8 @@ def plan_item(data: dict, episode_id: int, item_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_on_standby`, `stale_version`, `episode_ended`; with the running order")
 @answer_with_rundown
 def take_next(data: dict, episode_id: int):
     """Take next: the standby item goes on air (the one on air before is done), and the next
@@ -129,8 +145,9 @@ def take_next(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, UndoOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
-                                   "changes); `stale_version`; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_to_undo`; `episode_ended` once the episode has ended (nothing "
+                              "changes); `stale_version`; with the running order")
 @answer_with_rundown
 def undo_last(data: dict, episode_id: int):
     """Undo the episode's last on-air action, of any kind, as a new version.
@@ -149,8 +166,9 @@ def undo_last(data: dict, episode_id: int):
     """
     change = undo.undo_last(episode_id, data.get("version"), current_user)
     answer = changed(change)
-    return {**answer, "undone": {"action": change.undone["action"], "item_id": change.undone["item_id"],
-                                 "description": describe(change.undone["event_id"])}}
+    undone = change.undone or {}  # an undo always says what it undid
+    return {**answer, "undone": {"action": undone["action"], "item_id": undone["item_id"],
+                                 "description": describe(undone["event_id"])}}
 
 
 @blp.route("/<int:episode_id>/screen", methods=["POST"])
@@ -192,7 +210,8 @@ def cue_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(TakeIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_cued`: the preview is empty; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_cued`: the preview is empty; with the running order")
 @answer_with_rundown
 def take_graphic(data: dict, episode_id: int):
     """The strap on preview goes to program (on air); the preview is empty after."""
@@ -203,7 +222,8 @@ def take_graphic(data: dict, episode_id: int):
 @allow("producer")
 @blp.arguments(VersionIn)
 @blp.response(200, RundownOut)
-@blp.alt_response(409, schema=RundownConflict, description="`nothing_on_program`: no strap is on air; with the running order")
+@blp.alt_response(409, schema=RundownConflict,
+                  description="`nothing_on_program`: no strap is on air; with the running order")
 @answer_with_rundown
 def take_graphic_out(data: dict, episode_id: int):
     """The strap on program goes out."""

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from ..episodes.changes import (Change, EpisodeChange, episode_change, get_episode, refuse, take_out_strap)
+from ..episodes.changes import Change, EpisodeChange, episode_change, get_episode, refuse, take_out_strap
 from ..errors import InvalidError
 from ..extensions import db
 from ..models import Commitment, Episode, ItemState, RundownItem, User

@@ -1,6 +1,9 @@
+from typing import Any
+
 from marshmallow import Schema, fields, post_dump, validate
 
 from ..api import ErrorDetail
+from ..models import RundownItem
 from .states import ACTIONS
 
 KINDS = ["case", "followup"]
@@ -37,7 +40,7 @@ class ItemOut(Schema):
                                                             "`{id: null, ref: null, title}`"})
 
     @post_dump(pass_original=True)
-    def block_heading(self, data: dict, item, **kwargs) -> dict:  # noqa: ANN001 - a RundownItem
+    def block_heading(self, data: dict, item: RundownItem | dict, **kwargs: Any) -> dict:
         # A follow-up block keeps the case's shape, headed by its own title.
         if data.get("case") is None and "case" in self.fields and not isinstance(item, dict):
             data["case"] = {"id": None, "ref": None, "title": item.title, "lead_department": None}

@@ -9,10 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..episodes.changes import Change, EpisodeChange, episode_change, get_episode, go_on_air, leave_air, refuse
 from ..errors import ConflictError, InvalidError
 from ..extensions import db
-from ..episodes.changes import (Change, EpisodeChange, episode_change, get_episode, go_on_air, leave_air,
-                                refuse)
 from ..models import Case, CaseStatus, ItemState, Poll, RundownItem, User
 from .states import target_state
 
@@ -66,7 +65,8 @@ def take_next(episode_id: int, expected: int | None, actor: User | None) -> Chan
     return change.result
 
 
-def add_item(episode_id: int, case_id: int, planned_seconds: int | None, actor: User | None) -> tuple[RundownItem, Change]:
+def add_item(episode_id: int, case_id: int, planned_seconds: int | None,
+             actor: User | None) -> tuple[RundownItem, Change]:
     """Append a case to the running order, queued."""
     get_episode(episode_id)
     if db.session.get(Case, case_id) is None:
@@ -78,7 +78,7 @@ def add_item(episode_id: int, case_id: int, planned_seconds: int | None, actor: 
         item = RundownItem(episode_id=episode_id, case_id=case_id, position=next_position(episode_id),
                            planned_seconds=planned_seconds, state=ItemState.QUEUED)
         db.session.add(item)
-        case = db.session.get(Case, case_id)
+        case = db.session.get_one(Case, case_id)  # checked above
         if case.status is CaseStatus.POOL:
             case.status = CaseStatus.SCHEDULED
         db.session.flush()
@@ -134,5 +134,7 @@ def remove_item(episode_id: int, item_id: int, expected: int | None, actor: User
 
 def stint_seconds(item: RundownItem, moment: datetime) -> int:
     """Seconds on air up to `moment`: every finished stint, and the running one."""
-    running = item.state is ItemState.ON_AIR and item.started_at is not None and item.ended_at is None
-    return item.actual_seconds + (max(0, int((moment - item.started_at).total_seconds())) if running else 0)
+    started = item.started_at
+    if item.state is ItemState.ON_AIR and started is not None and item.ended_at is None:
+        return item.actual_seconds + max(0, int((moment - started).total_seconds()))
+    return item.actual_seconds

@@ -18,8 +18,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..episodes.changes import (PARTS, Change, EpisodeChange, episode_change, go_on_air, leave_air, refuse,
-                                take_out_strap)
+from ..episodes.changes import (
+    PARTS,
+    Change,
+    EpisodeChange,
+    episode_change,
+    go_on_air,
+    leave_air,
+    refuse,
+    take_out_strap,
+)
 from ..extensions import db
 from ..models import Episode, ItemState, RundownEvent, User
 from ..polls import service as polls

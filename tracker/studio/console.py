@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..episodes import service
+from ..episodes.changes import get_episode
 from ..errors import AppError
 from ..models import Episode
 from ..permissions import allow
 from ..realtime import publish
-from ..episodes.changes import get_episode
 from .console_data import allowed_actions, episodes_with_item_counts, first_frame
 from .console_messages import ACTION_LABELS, STATE_LABELS, console_messages
 from .forms import EpisodeForm, form_data_of

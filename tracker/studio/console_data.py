@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from ..episodes.changes import get_episode, items_of
 from ..episodes.service import list_episodes
 from ..extensions import db
 from ..live.state import build_state
 from ..models import Episode, RundownItem
 from ..rundown.schemas import RundownOut
-from ..episodes.changes import get_episode, items_of
 from ..rundown.states import MOVES
 
 

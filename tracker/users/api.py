@@ -10,8 +10,16 @@ from ..auth.session import renew_own_session
 from ..models import ApiToken
 from ..permissions import allow
 from . import service
-from .schemas import (AccountIn, AccountListOut, AccountOut, AccountPatch, AccountQuery, ApiTokenIn, ApiTokenOut,
-                      NewApiTokenOut)
+from .schemas import (
+    AccountIn,
+    AccountListOut,
+    AccountOut,
+    AccountPatch,
+    AccountQuery,
+    ApiTokenIn,
+    ApiTokenOut,
+    NewApiTokenOut,
+)
 
 # One blueprint for /users/… and /tokens/…, both for administrators only.
 blp = api_blueprint("users_api", __name__, "", description="Accounts, roles and API tokens (administrators)")

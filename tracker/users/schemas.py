@@ -1,4 +1,6 @@
 """What the users and tokens API takes and answers; the OpenAPI document is built from these."""
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 from ..api import PageQuery
@@ -9,7 +11,7 @@ from ..models import Role
 ROLES = [role.value for role in Role]
 
 
-def _password(description: str, **kwargs) -> fields.String:
+def _password(description: str, **kwargs: Any) -> fields.String:
     return fields.String(load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=256),
                          metadata={"description": f"{description}, at least {MIN_PASSWORD_LENGTH} characters"},
                          **kwargs)

@@ -8,9 +8,10 @@ and the last active administrator stays.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 
 from .. import search
 from ..auth import service as accounts
@@ -124,10 +125,8 @@ def update_account(actor: User | None, user: User, changes: dict) -> User:
 def _new_department(user: User, role: Role, changes: dict, problems: Problems) -> Department | None:
     if "department_code" not in changes and role is user.role:
         return user.department
-    if "department_code" in changes:
-        code = changes["department_code"]
-    else:  # a new role and no department named: leaving the department role leaves it
-        code = None
+    # A new role and no department named: leaving the department role leaves it.
+    code = changes.get("department_code")
     if role is Role.DEPARTMENT and user.department is not None and code == user.department.code:
         return user.department  # staying in a department that has since been deactivated is fine
     return _department_for(role, code, problems)
@@ -251,5 +250,5 @@ def overview() -> dict:
     }
 
 
-def _count(column, *conditions) -> int:  # noqa: ANN001
+def _count(column: SQLColumnExpression[Any], *conditions: SQLColumnExpression[bool]) -> int:
     return db.session.scalar(select(func.count(column)).where(*conditions)) or 0

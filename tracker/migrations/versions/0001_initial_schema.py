@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-29 20:23:38.827874
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

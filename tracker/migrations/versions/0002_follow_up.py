@@ -5,11 +5,10 @@ Revises: 0001
 Create Date: 2026-11-29 22:41:07.134515
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0002'

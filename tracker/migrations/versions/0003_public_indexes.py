@@ -5,13 +5,12 @@ Revises: 0002
 Create Date: 2026-12-02 10:00:00
 
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0003'
@@ -27,7 +26,7 @@ def upgrade():
     sa.Column('changed_at', tracker.models.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_data_version'))
     )
-    op.bulk_insert(data_version, [{'id': 1, 'version': 1, 'changed_at': datetime.now(timezone.utc)}])
+    op.bulk_insert(data_version, [{'id': 1, 'version': 1, 'changed_at': datetime.now(UTC)}])
     with op.batch_alter_table('commitments', schema=None) as batch_op:
         batch_op.create_index('ix_commitments_status_deadline', ['status', 'deadline'], unique=False)
         batch_op.create_index('ix_commitments_department_status_deadline', ['department_id', 'status', 'deadline'],

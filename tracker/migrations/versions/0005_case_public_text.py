@@ -8,11 +8,10 @@ Revises: 0004
 Create Date: 2026-12-05 14:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from tracker.cases.personal_data import masked
-
 
 # revision identifiers, used by Alembic.
 revision = '0005'

@@ -5,11 +5,10 @@ Revises: 0006
 Create Date: 2026-12-06 00:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0007'

@@ -12,9 +12,8 @@ Revises: 0008
 Create Date: 2026-12-05 23:45:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -37,11 +36,11 @@ def _replace_source_check(old, new):
         op.drop_constraint(op.f(CONSTRAINT), 'cases', type_='check')
         op.create_check_constraint(op.f(CONSTRAINT), 'cases', sa.text(_check(new)))
         return
-    sql = connection.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cases'")).scalar()
+    sql = connection.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cases'")).scalar_one()
     before, after = f"CONSTRAINT {CONSTRAINT} CHECK ({_check(old)})", f"CONSTRAINT {CONSTRAINT} CHECK ({_check(new)})"
     if sql.count(before) != 1:
         raise RuntimeError(f"cases: the constraint {CONSTRAINT} is not as expected; the schema was not changed")
-    version = connection.execute(sa.text("PRAGMA schema_version")).scalar()
+    version = connection.execute(sa.text("PRAGMA schema_version")).scalar_one()
     connection.execute(sa.text("PRAGMA writable_schema = ON"))
     connection.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'cases'"),
                        {"sql": sql.replace(before, after)})

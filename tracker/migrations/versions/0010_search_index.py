@@ -40,7 +40,6 @@ Create Date: 2026-12-06 00:00:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0010'
 down_revision = '0009'

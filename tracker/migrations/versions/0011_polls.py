@@ -5,11 +5,10 @@ Revises: 0010
 Create Date: 2026-12-05 23:50:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import tracker.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '0011'
