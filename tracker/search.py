@@ -95,16 +95,17 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def is_common(text: str | None, *, public: bool = False, cases: bool = False) -> bool:
-    """On PostgreSQL: whether more than COUNT_CAP documents hold every word, whatever else
-    narrows the list. The probe reads the documents alone with a LIMIT, so the planner takes the
-    GIN index for rare words and stops a plain scan early for common ones (a few ms either way)."""
+def few_matches(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
+    """On PostgreSQL: the ids of the documents that hold every word when there are at most
+    COUNT_CAP of them, whatever else narrows the list; None when there are more (or no words,
+    or another database). The probe reads the documents alone with a LIMIT, so the planner takes
+    the GIN indexes for rare words and stops a plain scan early for common ones."""
     found = words(text)
     if not found or db.session.get_bind().dialect.name != "postgresql":
-        return False
+        return None
     doc, conditions = _postgresql_parts(*_document(public, cases), found)
-    probe = select(literal(1)).select_from(doc).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    return (db.session.scalar(select(func.count()).select_from(probe)) or 0) > COUNT_CAP
+    ids = list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
+    return ids if len(ids) <= COUNT_CAP else None
 
 
 def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool = False) -> ColumnElement[bool]:

@@ -132,11 +132,19 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     options = (selectinload(Commitment.department),
                selectinload(Commitment.case).selectinload(Case.department_links),
                selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
-    if order is None and search.is_common(wanted.text, public=wanted.public):
-        found = _common_page(scope, wanted, day, page, per_page, options)
-        if found is not None:
-            return found
-    query = _matching(scope, wanted, day)
+    query = None
+    if search.words(wanted.text) and db.session.get_bind().dialect.name == "postgresql":
+        # Few matches: the matching ids, looked up through the words' indexes, narrow the list
+        # by its key. Many: read the list in its order and check each row (bench/README.md).
+        ids = search.few_matches(wanted.text, public=wanted.public)
+        if ids is not None:
+            query = select(Commitment).where(scope, *_conditions(wanted, day), Commitment.id.in_(ids))
+        elif order is None:
+            found = _common_page(scope, wanted, day, page, per_page, options)
+            if found is not None:
+                return found
+    if query is None:
+        query = _matching(scope, wanted, day)
     total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
     query = (query.options(*options)
