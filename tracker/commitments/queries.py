@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, false, not_, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import True_
 
 from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
@@ -165,9 +166,15 @@ def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per
     along the deadline index), each checked against its document, until the page is full.
     None when the first ORDERED_BUDGET of either part do not fill it: the caller then asks the
     index. Sorting 60,000 matches to show 20 costs more than reading 32 rows in order."""
-    base = select(Commitment.id).where(scope, *_conditions(wanted, day))
+    conditions = _conditions(wanted, day)
+    base = select(Commitment.id).where(scope, *conditions)
     matches = search.row_matches(Commitment.id, wanted.text, public=wanted.public)
-    total = search.count(base.where(matches), wanted.text)
+    if not conditions and _everything(scope):
+        # The probe found more than the cap among all commitments: so does the list.
+        total = search.Total(search.COUNT_CAP)
+        total.capped = True
+    else:
+        total = search.count(base.where(matches), wanted.text)
     need = page * per_page
     found: list[int] = []
     for part in (overdue_condition(day), not_(overdue_condition(day))):
@@ -236,6 +243,11 @@ def co_responsible_condition(department_id: int):
     """Commitments another department made for a case this department is responsible for too."""
     cases = select(CaseDepartment.case_id).where(CaseDepartment.department_id == department_id)
     return and_(Commitment.department_id != department_id, Commitment.case_id.in_(cases))
+
+
+def _everything(scope: Any) -> bool:
+    """Whether `scope` is every commitment (the public's and the staff's)."""
+    return isinstance(scope, True_) or scope.compare(Commitment.id.is_not(None))
 
 
 def _scope(user: Any, responsibility: str | None = None):
