@@ -156,7 +156,7 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
 
 # How many commitments, in the list's order, a search for common words reads before it gives up
 # and lets the words' index find the matches (bench/README.md, "Search").
-ORDERED_BUDGET = 500
+ORDERED_BUDGET = 1000
 
 
 def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per_page: int,
