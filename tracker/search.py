@@ -113,7 +113,7 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
 
     A scalar subquery is never turned into a join: the planner walks the rows in whatever
     order the query wants (an index on the sort key, a plain scan under a LIMIT) and checks
-    each, stopping at the LIMIT. That is the fast plan when most rows match (`is_common`); for
+    each, stopping at the LIMIT. That is the fast plan when many rows match (`few_matches` is None); for
     rare words the index-driven `only_matching` is."""
     found = words(text)
     if not found:
