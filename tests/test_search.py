@@ -201,3 +201,27 @@ def test_a_search_counts_up_to_the_cap_and_says_so(client, api, story, monkeypat
     assert (body["total"], body["total_capped"]) == (2, False)
     cases = api.as_role("producer").get("/api/v1/cases", query_string={"q": "小区"}).get_json()
     assert (cases["total"], cases["total_capped"]) == (1, True)
+
+
+@pytest.mark.parametrize("budget", [1, 2, 3, 500])
+def test_common_words_page_in_the_list_order_whichever_plan_finds_them(client, story, monkeypatch, budget):
+    """With more matches than the count's cap, PostgreSQL reads the list in its order and checks
+    each row (falling back to the index when `budget` rows do not fill the page): every page
+    is the one the plain order gives, overdue first, on both databases."""
+    from tracker.commitments import queries
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    monkeypatch.setattr(queries, "ORDERED_BUDGET", budget)
+    extra = [commit_to(story["lift"], story["housing"], f"小区第{n}项整改") for n in range(4)]
+    db.session.execute(update(Commitment).where(Commitment.id == extra[2].id).values(deadline=date(2020, 1, 1)))
+    db.session.execute(update(Commitment).where(Commitment.id == extra[0].id).values(deadline=date(2026, 12, 1)))
+    db.session.execute(update(Commitment).where(Commitment.id == story["pipe_promise"].id)
+                       .values(content="小区以外的管道", deadline=date(2020, 6, 1)))
+    db.session.commit()
+    expected = [extra[2].id, story["pipe_promise"].id, extra[0].id, story["lift_promise"].id,
+                extra[1].id, extra[3].id]
+    pages = []
+    for page in (1, 2, 3, 4):
+        body = client.get(PUBLIC, query_string={"q": "小区", "per_page": 2, "page": page}).get_json()
+        assert (body["total"], body["total_capped"]) == (1, True)
+        pages += [item["id"] for item in body["items"]]
+    assert pages == expected

@@ -81,8 +81,7 @@ def only_matching(query: Select, key: Any, text: str | None, *, public: bool = F
     found = words(text)
     if not found:
         return query
-    document, columns = _CASE_DOCUMENT if cases else _COMMITMENT_DOCUMENT
-    columns = ("public",) if public and not cases else columns
+    document, columns = _document(public, cases)
     if db.session.get_bind().dialect.name == "postgresql":
         return query.where(_postgresql(key, document, columns, found))
     match, rechecks = _sqlite_parts(key, document, columns, found)
@@ -110,10 +109,46 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
+def few_matches(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
+    """On PostgreSQL: the ids of the documents that hold every word when there are at most
+    COUNT_CAP of them, whatever else narrows the list; None when there are more (or no words,
+    or another database). The probe reads the documents alone with a LIMIT, so the planner takes
+    the GIN indexes for rare words and stops a plain scan early for common ones."""
+    found = words(text)
+    if not found or db.session.get_bind().dialect.name != "postgresql":
+        return None
+    doc, conditions = _postgresql_parts(*_document(public, cases), found)
+    ids = list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
+    return ids if len(ids) <= COUNT_CAP else None
+
+
+def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool = False) -> ColumnElement[bool]:
+    """On PostgreSQL: the words checked against one row's document, looked up by its key.
+
+    A scalar subquery is never turned into a join: the planner walks the rows in whatever
+    order the query wants (an index on the sort key, a plain scan under a LIMIT) and checks
+    each, stopping at the LIMIT. That is the fast plan when many rows match (`few_matches` is None); for
+    rare words the index-driven `only_matching` is."""
+    found = words(text)
+    if not found:
+        return true()
+    doc, conditions = _postgresql_parts(*_document(public, cases), found)
+    return func.coalesce(select(and_(*conditions)).where(doc.c.id == key).scalar_subquery(), False)
+
+
+def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
+    document, columns = _CASE_DOCUMENT if cases else _COMMITMENT_DOCUMENT
+    return document, ("public",) if public and not cases else columns
+
+
+def _postgresql_parts(document: str, columns: tuple[str, ...], found: list[str]) -> tuple[Any, list[ColumnElement[bool]]]:
     doc = table(document, column("id"), *(column(name) for name in columns),
                 *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
-    conditions = [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
+    return doc, [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
+
+
+def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
+    doc, conditions = _postgresql_parts(document, columns, found)
     return key.in_(select(doc.c.id).where(*conditions))
 
 
@@ -121,7 +156,7 @@ def _postgresql_word(doc: Any, name: str, word: str) -> ColumnElement[bool]:
     # pg_trgm serves words of three characters and more; shorter ones are grams of their own.
     if len(word) >= 3:
         return doc.c[name].ilike(like_pattern(word), escape=LIKE_ESCAPE)
-    return doc.c[f"{name}_grams"].op("@>")(type_coerce([word], ARRAY(Text)))
+    return doc.c[f"{name}_grams"].op("@>", is_comparison=True)(type_coerce([word], ARRAY(Text)))
 
 
 def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],

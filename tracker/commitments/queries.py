@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, false, not_, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import True_
 
 from .. import search
 from ..errors import ForbiddenError, InvalidError, NotFoundError
@@ -138,15 +139,66 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     """`list_commitments` within `scope` (a SQL condition); the public tracker's scope is
     every commitment. `order` (SQL order clauses) replaces the most-urgent-first order."""
     day = rules.today()
-    query = _matching(scope, wanted, day)
+    options = (selectinload(Commitment.department),
+               selectinload(Commitment.case).selectinload(Case.department_links),
+               selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
+    query = None
+    if search.words(wanted.text) and db.session.get_bind().dialect.name == "postgresql":
+        # Few matches: the matching ids, looked up through the words' indexes, narrow the list
+        # by its key. Many: read the list in its order and check each row (bench/README.md).
+        ids = search.few_matches(wanted.text, public=wanted.public)
+        if ids is not None:
+            query = select(Commitment).where(scope, *_conditions(wanted, day), Commitment.id.in_(ids))
+        elif order is None:
+            found = _common_page(scope, wanted, day, page, per_page, options)
+            if found is not None:
+                return found
+    if query is None:
+        query = _matching(scope, wanted, day)
     total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
-    query = (query.options(selectinload(Commitment.department),
-                           selectinload(Commitment.case).selectinload(Case.department_links),
-                           selectinload(Commitment.episode), selectinload(Commitment.extension_requests))
+    query = (query.options(*options)
              .order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
              .limit(per_page).offset((page - 1) * per_page))
     return list(db.session.scalars(query)), total
+
+
+# How many commitments, in the list's order, a search for common words reads before it gives up
+# and lets the words' index find the matches (bench/README.md, "Search").
+ORDERED_BUDGET = 1000
+
+
+def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per_page: int,
+                 options: tuple) -> tuple[list[Commitment], int] | None:
+    """`list_matching` for words in more than `search.COUNT_CAP` documents (PostgreSQL): the
+    commitments are read in the list's order (overdue ones by deadline, then the others, both
+    along the deadline index), each checked against its document, until the page is full.
+    None when the first ORDERED_BUDGET of either part do not fill it: the caller then asks the
+    index. Sorting 60,000 matches to show 20 costs more than reading 32 rows in order."""
+    conditions = _conditions(wanted, day)
+    base = select(Commitment.id).where(scope, *conditions)
+    matches = search.row_matches(Commitment.id, wanted.text, public=wanted.public)
+    if not conditions and _everything(scope):
+        # The probe found more than the cap among all commitments: so does the list.
+        total = search.Total(search.COUNT_CAP)
+        total.capped = True
+    else:
+        total = search.count(base.where(matches), wanted.text)
+    need = page * per_page
+    found: list[int] = []
+    for part in (overdue_condition(day), not_(overdue_condition(day))):
+        candidates = (base.where(part).order_by(Commitment.deadline, Commitment.id)
+                      .limit(ORDERED_BUDGET).subquery())
+        rows = db.session.execute(select(candidates.c.id, search.row_matches(
+            candidates.c.id, wanted.text, public=wanted.public))).all()
+        found += [row_id for row_id, matched in rows if matched]
+        if len(found) >= need:
+            break
+        if len(rows) >= ORDERED_BUDGET:
+            return None
+    ids = found[(page - 1) * per_page:need]
+    loaded = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)).options(*options))}
+    return [loaded[i] for i in ids], total
 
 
 def ordered_matching(scope: Any, wanted: CommitmentFilter):
@@ -200,6 +252,11 @@ def co_responsible_condition(department_id: int):
     """Commitments another department made for a case this department is responsible for too."""
     cases = select(CaseDepartment.case_id).where(CaseDepartment.department_id == department_id)
     return and_(Commitment.department_id != department_id, Commitment.case_id.in_(cases))
+
+
+def _everything(scope: Any) -> bool:
+    """Whether `scope` is every commitment (the public's and the staff's)."""
+    return isinstance(scope, True_) or scope.compare(Commitment.id.is_not(None))
 
 
 def _scope(user: Any, responsibility: str | None = None):
