@@ -141,7 +141,8 @@ def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
     return document, ("public",) if public and not cases else columns
 
 
-def _postgresql_parts(document: str, columns: tuple[str, ...], found: list[str]) -> tuple[Any, list[ColumnElement[bool]]]:
+def _postgresql_parts(document: str, columns: tuple[str, ...],
+                      found: list[str]) -> tuple[Any, list[ColumnElement[bool]]]:
     doc = table(document, column("id"), *(column(name) for name in columns),
                 *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
     return doc, [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
