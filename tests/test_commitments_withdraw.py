@@ -25,7 +25,7 @@ def test_withdrawn_leaves_state_screen_and_public_surfaces(show, client):
     assert response.status_code == 204, response.get_json()
     state = build_state(episode_id)
     assert state["commitments"] == [] and state["graphic"]["kind"] == "none"
-    assert client.get("/api/v1/public/commitments").get_json() == {"items": [], "total": 0}
+    assert client.get("/api/v1/public/commitments").get_json() == {"items": [], "total": 0, "total_capped": False}
     assert client.get(f"/api/v1/public/commitments/{commitment}").status_code == 404
     assert "刘敏" not in client.get("/commitments.csv").get_data(as_text=True)
     assert client.get("/open311/v2/requests.json").get_json() == [] or all(

@@ -55,6 +55,7 @@ def test_an_officer_reports_progress_asks_for_time_and_claims_done(page, live_se
     assert page.get_attribute(".progress-cell progress", "value") == "35"
     thumb = page.locator("img.evidence-thumb")
     assert thumb.count() == 1
+    thumb.scroll_into_view_if_needed()  # lazy: it loads when it comes into view
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
 
     later = (workspace.road.deadline + timedelta(days=30)).isoformat()

@@ -106,7 +106,7 @@ def _launch(job: ImportJob, step: Callable[[ImportJob], None]) -> None:
 
 def get_for(job_id: int, user: User) -> ImportJob:
     """The job, if it is `user`'s (404 unknown, 403 someone else's); an orphaned job reads as failed."""
-    job = db.session.get_one(ImportJob, job_id)
+    job = db.session.get(ImportJob, job_id)
     if job is None:
         raise NotFoundError(_("There is no such import."))
     if job.user_id != user.id:
