@@ -30,7 +30,7 @@ from .followup.views import bp as followup_pages
 from .health import blp as health_api
 from .letters.views import bp as letters_pages
 from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
-from .live import presence, snapshots
+from .live import packets, presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
 from .oversight.views import bp as oversight_pages
@@ -105,7 +105,8 @@ def init_extensions(app: Flask) -> None:
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       # CORS stays the default, same origin only: /control rides on a producer's session.
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
-                      async_handlers=False, ping_interval=10, ping_timeout=20)
+                      async_handlers=False, ping_interval=10, ping_timeout=20,
+                      json=packets)  # a state goes out as the text it was encoded to once
     if not app.config["WEBSOCKET_COMPRESSION"]:
         # Outside Socket.IO's middleware (Flask's way to add WSGI middleware; typed as a method).
         app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]

@@ -15,7 +15,8 @@ from .episodes.changes import Change, now
 from .errors import NotFoundError
 from .extensions import db, real_app, socketio
 from .live import presence
-from .live.snapshots import snapshots
+from .live.snapshots import Snapshot, snapshots
+from .live.state import LiveRead
 from .models import Poll
 from .polls import service as polls
 from .polls.present import tally_event
@@ -39,22 +40,23 @@ def control_room(episode_id: int) -> str:
     return f"control:{episode_id}"
 
 
-def publish_state(episode_id: int) -> dict:
-    """Build the episode's state once and push it to every display and console watching it."""
-    state = snapshots().refresh(episode_id)
-    socketio.emit(STATE, state, namespace=LIVE, to=episode_room(episode_id))
-    socketio.emit(STATE, state, namespace=CONTROL, to=control_room(episode_id))
-    return state
+def publish_state(episode_id: int, read: LiveRead | None = None) -> Snapshot:
+    """Build the episode's state once (from `read`, rows the caller has just read, if given),
+    encode it once, and push that text to every display and console watching it."""
+    snapshot = snapshots().refresh(episode_id, read)
+    socketio.emit(STATE, snapshot.payload, namespace=LIVE, to=episode_room(episode_id))
+    socketio.emit(STATE, snapshot.payload, namespace=CONTROL, to=control_room(episode_id))
+    return snapshot
 
 
-def publish(change: Change) -> dict:
+def publish(change: Change, read: LiveRead | None = None) -> Snapshot:
     """Publish one committed episode change: the new state to every display and console, and,
     for a strap taken with auto-out, a task that takes it out when its time comes."""
-    state = publish_state(change.episode_id)
+    snapshot = publish_state(change.episode_id, read)
     if change.out_at is not None and current_app.config.get("GRAPHIC_AUTO_OUT", not current_app.testing):
         socketio.start_background_task(_auto_out, real_app(), change.episode_id,
                                        change.out_at)
-    return state
+    return snapshot
 
 
 def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:
@@ -73,9 +75,9 @@ def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:
 def send_state(episode_id: int, sid: str, namespace: str = LIVE) -> None:
     """The latest state to one client (on connect and on `resync`), from the snapshot store;
     with an open poll, the latest tally pushed after it (the snapshot's counts may be older)."""
-    state = snapshots().latest(episode_id)
-    socketio.emit(STATE, state, namespace=namespace, to=sid)
-    poll = state.get("poll")
+    snapshot = snapshots().latest(episode_id)
+    socketio.emit(STATE, snapshot.payload, namespace=namespace, to=sid)
+    poll = snapshot.poll
     if poll and poll["open"]:
         latest = tallies().latest(poll["id"])
         if latest:
@@ -180,7 +182,7 @@ def _push_presence_later(app: Flask, server: Server, episode_id: int, wait: floa
 
 def _presence(episode_id: int) -> dict:
     try:
-        version = snapshots().latest(episode_id)["version"]
+        version = snapshots().latest(episode_id).version
     except NotFoundError:
         version = None
     return {"episode_id": episode_id, "clients": presence.listing(episode_id, version)}

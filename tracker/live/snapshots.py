@@ -1,7 +1,8 @@
 """The latest `state` of each episode, kept encoded so that a reconnect storm costs no queries.
 
-After a change commits, `refresh` builds the state once from the database and stores it; every
-client that connects or resyncs afterwards is served from the store. With one process the store
+After a change commits, `refresh` builds the state once from the database, encodes it once (the
+JSON text every push, connect and `resync` of that version sends as it is, see packets.py) and
+stores it; every client that connects or resyncs afterwards is served from the store. With one process the store
 is a dictionary; with a message queue (several workers or hosts) it is Redis, so that every
 worker serves the same, latest state. A store only ever moves forward: an older version
 arriving late never replaces a newer one. Redis entries expire after an hour, so that a
@@ -12,10 +13,12 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from .state import build_state
+from .packets import EncodedJSON, encode
+from .state import LiveRead, read_live, state_of
 
 # Store (version, payload) only if newer than what is there; atomic in Redis.
 NEWER_ONLY = """
@@ -29,64 +32,97 @@ return 0
 """
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of an episode's state: its JSON text, encoded once, and what the server itself
+    needs to know of it (the poll, for a connecting client's tally)."""
+
+    episode_id: int
+    version: int
+    payload: EncodedJSON
+    poll: dict | None
+
+    @classmethod
+    def of(cls, episode_id: int, state: dict) -> Snapshot:
+        return cls(episode_id, state["version"], encode_state(state), state.get("poll"))
+
+    @classmethod
+    def parse(cls, episode_id: int, version: int, payload: str) -> Snapshot:
+        return cls(episode_id, version, EncodedJSON(payload), json.loads(payload).get("poll"))
+
+
+def encode_state(state: dict) -> EncodedJSON:
+    """The one serialisation of a state version (tests count the calls)."""
+    return encode(state)
+
+
 class MemoryStore:
     def __init__(self) -> None:
-        self._states: dict[int, tuple[int, str]] = {}
+        self._states: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
 
-    def get(self, episode_id: int) -> str | None:
-        entry = self._states.get(episode_id)
-        return entry[1] if entry else None
+    def get(self, episode_id: int) -> Snapshot | None:
+        return self._states.get(episode_id)
 
-    def put(self, episode_id: int, version: int, payload: str) -> None:
+    def put(self, snapshot: Snapshot) -> None:
         with self._lock:
-            current = self._states.get(episode_id)
-            if current is None or current[0] < version:
-                self._states[episode_id] = (version, payload)
+            current = self._states.get(snapshot.episode_id)
+            if current is None or current.version < snapshot.version:
+                self._states[snapshot.episode_id] = snapshot
 
 
 class RedisStore:
+    """Shared by every worker; each process parses a version it has not seen once, not per client."""
+
     def __init__(self, url: str, namespace: str) -> None:
         import redis  # the optional `redis` extra: only needed where a queue is configured
 
         self._redis = redis.Redis.from_url(url)
         self._put = self._redis.register_script(NEWER_ONLY)
         self._key = namespace + ":live:state:{}"
+        self._seen: dict[int, Snapshot] = {}
 
-    def get(self, episode_id: int) -> str | None:
-        payload = self._redis.hget(self._key.format(episode_id), "payload")
-        if not payload:
+    def get(self, episode_id: int) -> Snapshot | None:
+        version, payload = self._redis.hmget(self._key.format(episode_id), ["version", "payload"])
+        if not payload or version is None:
             return None
-        return payload.decode() if isinstance(payload, bytes) else payload
+        seen = self._seen.get(episode_id)
+        if seen is not None and seen.version == int(version):
+            return seen
+        text = payload.decode() if isinstance(payload, bytes) else payload
+        snapshot = Snapshot.parse(episode_id, int(version), text)
+        self._seen[episode_id] = snapshot
+        return snapshot
 
-    def put(self, episode_id: int, version: int, payload: str) -> None:
-        self._put(keys=[self._key.format(episode_id)], args=[version, payload])
+    def put(self, snapshot: Snapshot) -> None:
+        self._put(keys=[self._key.format(snapshot.episode_id)], args=[snapshot.version, str(snapshot.payload)])
+        self._seen[snapshot.episode_id] = snapshot
 
 
 class Snapshots:
-    """Latest state per episode, built at most once per version and process."""
+    """Latest state per episode, built and encoded at most once per version and process."""
 
-    def __init__(self, store: MemoryStore | RedisStore, build: Callable[[int], dict] = build_state) -> None:
+    def __init__(self, store: MemoryStore | RedisStore, read: Callable[[int], LiveRead] = read_live) -> None:
         self.store = store
-        self._build = build
+        self._read = read
         self._building: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def refresh(self, episode_id: int) -> dict:
-        """Build from the database (after a commit) and store; the state built."""
-        state = self._build(episode_id)
-        self.store.put(episode_id, state["version"], json.dumps(state, ensure_ascii=False))
-        return state
+    def refresh(self, episode_id: int, read: LiveRead | None = None) -> Snapshot:
+        """Build from the database (after a commit), or from rows just read, and store."""
+        snapshot = Snapshot.of(episode_id, state_of(read or self._read(episode_id)))
+        self.store.put(snapshot)
+        return snapshot
 
-    def latest(self, episode_id: int) -> dict:
+    def latest(self, episode_id: int) -> Snapshot:
         """The stored state, building it once if nothing is stored (first client after a restart)."""
-        payload = self.store.get(episode_id)
-        if payload is None:
+        snapshot = self.store.get(episode_id)
+        if snapshot is None:
             with self._lock_for(episode_id):  # single flight: the storm waits for one build
-                payload = self.store.get(episode_id)
-                if payload is None:
+                snapshot = self.store.get(episode_id)
+                if snapshot is None:
                     return self.refresh(episode_id)
-        return json.loads(payload)
+        return snapshot
 
     def _lock_for(self, episode_id: int) -> threading.Lock:
         with self._guard:

@@ -6,6 +6,7 @@ is all a display, a vote page or OBS ever gets.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -74,8 +75,18 @@ def _episode(episode: Episode) -> dict:
             "ended_at": _iso(episode.ended_at)}
 
 
-def build_state(episode_id: int) -> dict:
-    """The whole live state of an episode, as of its current version.
+@dataclass
+class LiveRead:
+    """The rows a state is built from, read once after a change: the state pushed to displays
+    and the running order answered over HTTP both come from them."""
+
+    episode: Episode
+    items: list[RundownItem]
+    commitments: list[Commitment]
+
+
+def read_live(episode_id: int) -> LiveRead:
+    """The episode, its running order and its commitments as of its current version.
 
     Rows are read afresh (populate_existing) in a fixed, small number of queries, whatever the
     length of the running order: this runs once per change, on the path of every push.
@@ -94,6 +105,16 @@ def build_state(episode_id: int) -> dict:
     commitments = list(db.session.scalars(
         select(Commitment).where(Commitment.episode_id == episode_id, Commitment.withdrawn_at.is_(None))
         .options(selectinload(Commitment.department)).order_by(Commitment.id).execution_options(**fresh)))
+    return LiveRead(episode, items, commitments)
+
+
+def build_state(episode_id: int) -> dict:
+    """The whole live state of an episode, as of its current version."""
+    return state_of(read_live(episode_id))
+
+
+def state_of(read: LiveRead) -> dict:
+    episode, items = read.episode, read.items
     in_state = {state: next((i for i in items if i.state is state), None)
                 for state in (ItemState.ON_AIR, ItemState.STANDBY)}
     # Only a block on air or on standby shows its commitments' progress: one query, or none.
@@ -108,8 +129,8 @@ def build_state(episode_id: int) -> dict:
                    "planned_seconds": i.planned_seconds, "actual_seconds": i.actual_seconds,
                    "started_at": _iso(i.started_at), "ended_at": _iso(i.ended_at), "case": _brief(i),
                    **({"followup_count": len(i.followups)} if i.case_id is None else {})} for i in items],
-        "commitments": [_commitment(c) for c in commitments],
-        "poll": state_poll(episode_id),
+        "commitments": [_commitment(c) for c in read.commitments],
+        "poll": state_poll(episode.id),
         "graphic": _graphic(episode),
         "screen": {"cleared": episode.screen_cleared},
     }

@@ -17,6 +17,7 @@ from ..api import api_blueprint
 from ..episodes.changes import Change, get_episode, items_of
 from ..errors import ConflictError
 from ..extensions import db
+from ..live.state import LiveRead, read_live
 from ..models import RundownEvent
 from ..permissions import allow
 from ..realtime import publish
@@ -49,6 +50,11 @@ def rundown_of(episode_id: int) -> dict:
     return {"version": version, "items": items_of(episode_id, with_cases=True)}
 
 
+def rundown_from(read: LiveRead) -> dict:
+    """The running order as the answer gives it, from the rows the pushed state was built from."""
+    return {"version": read.episode.version, "items": read.items}
+
+
 def answer_with_rundown(view: Callable[..., Any]) -> Callable[..., Any]:
     """A 409 carries the current running order, so the console can redraw without asking."""
     @wraps(view)
@@ -63,8 +69,10 @@ def answer_with_rundown(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def changed(change: Change) -> dict:
-    publish(change)
-    return rundown_of(change.episode_id)
+    """Publish a committed change and answer with the running order: one read for both."""
+    read = read_live(change.episode_id)
+    publish(change, read)
+    return rundown_from(read)
 
 
 @blp.route("/<int:episode_id>/rundown", methods=["GET"])

@@ -1,0 +1,70 @@
+"""How a change reaches `/live`: one read and one encoding per version, the same state over HTTP
+and over the socket, the encoded text reused for every viewer, reconnect and `resync`."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tracker.live import packets, snapshots
+
+from .test_live_socket import display, show, states  # noqa: F401  (the `show` fixture)
+
+
+@pytest.fixture
+def encodes(monkeypatch) -> list[int]:
+    """The versions encoded, one entry per call of the state's serialisation."""
+    seen: list[int] = []
+    real = snapshots.encode_state
+
+    def spy(state: dict) -> packets.EncodedJSON:
+        seen.append(state["version"])
+        return real(state)
+    monkeypatch.setattr(snapshots, "encode_state", spy)
+    return seen
+
+
+def test_a_version_is_encoded_once_for_every_viewer_reconnect_and_resync(socket_client, show, encodes):
+    producer, episode_id, items, _cases = show
+    viewers = [display(socket_client, episode_id) for _ in range(3)]
+    answer = producer.post(f"/api/v1/episodes/{episode_id}/rundown/{items[0]}/standby", json={}).get_json()
+    late = display(socket_client, episode_id)
+    viewers[0].emit("resync", namespace="/live")
+    viewers[1].disconnect("/live")
+    viewers[1].connect("/live", auth={"episode": episode_id})
+    for viewer in [*viewers, late]:
+        assert states(viewer)[-1]["version"] == answer["version"]
+    assert encodes.count(answer["version"]) == 1
+
+
+def test_the_answer_and_the_pushed_state_come_from_one_read(socket_client, show, app):
+    producer, episode_id, items, _cases = show
+    viewer = display(socket_client, episode_id)
+    viewer.get_received("/live")
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        answer = producer.post(f"/api/v1/episodes/{episode_id}/rundown/{items[1]}/move",
+                               json={"position": 0}).get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    [state] = states(viewer)
+    assert answer["version"] == state["version"]
+    assert [(i["id"], i["state"], i["position"]) for i in answer["items"]] == \
+        [(q["item_id"], q["state"], q["position"]) for q in state["queue"]]
+    # After the commit, the running order is read once, for the state and the answer together.
+    after_commit = statements[[i for i, s in enumerate(statements) if "INSERT INTO rundown_events" in s][-1] + 1:]
+    assert sum(1 for s in after_commit if s.lstrip().startswith("SELECT") and "\nFROM rundown_items" in s) == 1
+
+
+def test_a_state_goes_out_as_the_text_encoded_once():
+    payload = packets.encode({"title": "幸福路", "n": 1})
+    assert payload == '{"title":"幸福路","n":1}'  # compact, UTF-8 rather than \u escapes
+    assert packets.dumps(["state", payload], separators=(",", ":")) == '["state",{"title":"幸福路","n":1}]'
+    assert json.loads(packets.dumps(["tally", {"a": 1}])) == ["tally", {"a": 1}]
