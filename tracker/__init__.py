@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, config, database, errors, i18n, security
+from . import api, cli, config, database, errors, i18n, realtime, security
 from .admin.views import bp as admin_pages
 from .auth import session as auth_session
 from .auth.api import blp as auth_api
@@ -107,6 +107,7 @@ def init_extensions(app: Flask) -> None:
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
                       async_handlers=False, ping_interval=10, ping_timeout=20,
                       json=packets)  # a state goes out as the text it was encoded to once
+    realtime.init_app(app)
     if not app.config["WEBSOCKET_COMPRESSION"]:
         # Outside Socket.IO's middleware (Flask's way to add WSGI middleware; typed as a method).
         app.wsgi_app = NoWebSocketCompression(app.wsgi_app)  # type: ignore[method-assign]

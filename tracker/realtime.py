@@ -6,7 +6,9 @@ never sees a state that could still be rolled back.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from flask import Flask, current_app
 from socketio import Server
@@ -15,8 +17,9 @@ from .episodes.changes import Change, now
 from .errors import NotFoundError
 from .extensions import db, real_app, socketio
 from .live import presence
-from .live.snapshots import Snapshot, snapshots
-from .live.state import LiveRead
+from .live.publisher import Offer, Publisher
+from .live.snapshots import Snapshot, Snapshots, snapshots
+from .live.state import LiveRead, read_live, state_of
 from .models import Poll
 from .polls import service as polls
 from .polls.present import tally_event
@@ -40,23 +43,50 @@ def control_room(episode_id: int) -> str:
     return f"control:{episode_id}"
 
 
-def publish_state(episode_id: int, read: LiveRead | None = None) -> Snapshot:
-    """Build the episode's state once (from `read`, rows the caller has just read, if given),
-    encode it once, and push that text to every display and console watching it."""
-    snapshot = snapshots().refresh(episode_id, read)
-    socketio.emit(STATE, snapshot.payload, namespace=LIVE, to=episode_room(episode_id))
-    socketio.emit(STATE, snapshot.payload, namespace=CONTROL, to=control_room(episode_id))
-    return snapshot
+def init_app(app: Flask) -> None:
+    """The episodes' publisher (live/publisher.py), after the Socket.IO extension: its senders run
+    as background tasks, or inline before the request returns where `LIVE_PUSH_IN_BACKGROUND` is
+    false (tests, by default)."""
+    server = socketio.server
+    background = app.config.get("LIVE_PUSH_IN_BACKGROUND", not app.testing)
+    start = server.start_background_task if background else _inline
+    app.extensions["tracker.publisher"] = Publisher(start, partial(_send, server, app.extensions["tracker.snapshots"]))
 
 
-def publish(change: Change, read: LiveRead | None = None) -> Snapshot:
+def publisher() -> Publisher:
+    return current_app.extensions["tracker.publisher"]
+
+
+def _inline(function: Callable[..., object], *args: object) -> None:
+    function(*args)
+
+
+def publish_state(episode_id: int, read: LiveRead | None = None) -> dict:
+    """Build the episode's state (from `read`, rows the caller has just read, if given) and hand
+    it to the episode's sender, which pushes it to every display and console after the request."""
+    state = state_of(read or read_live(episode_id))
+    publisher().offer(Offer(episode_id, state["version"], state))
+    return state
+
+
+def _send(server: Server, store: Snapshots, offer: Offer, _before: Offer | None) -> None:
+    """The publisher's push of one version: encoded once, then the same text to every room and,
+    once sent, to every client that connects or resyncs (so none is sent a version before the
+    room has been)."""
+    snapshot = Snapshot.of(offer.episode_id, offer.state)
+    server.emit(STATE, snapshot.payload, namespace=LIVE, to=episode_room(offer.episode_id))
+    server.emit(STATE, snapshot.payload, namespace=CONTROL, to=control_room(offer.episode_id))
+    store.keep(snapshot)
+
+
+def publish(change: Change, read: LiveRead | None = None) -> dict:
     """Publish one committed episode change: the new state to every display and console, and,
     for a strap taken with auto-out, a task that takes it out when its time comes."""
-    snapshot = publish_state(change.episode_id, read)
+    state = publish_state(change.episode_id, read)
     if change.out_at is not None and current_app.config.get("GRAPHIC_AUTO_OUT", not current_app.testing):
         socketio.start_background_task(_auto_out, real_app(), change.episode_id,
                                        change.out_at)
-    return snapshot
+    return state
 
 
 def _auto_out(app: Flask, episode_id: int, out_at: datetime) -> None:

@@ -114,6 +114,10 @@ class Snapshots:
         self.store.put(snapshot)
         return snapshot
 
+    def keep(self, snapshot: Snapshot) -> None:
+        """Store a version encoded elsewhere (the publisher's, once it is sent)."""
+        self.store.put(snapshot)
+
     def latest(self, episode_id: int) -> Snapshot:
         """The stored state, building it once if nothing is stored (first client after a restart)."""
         snapshot = self.store.get(episode_id)
