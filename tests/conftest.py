@@ -78,6 +78,8 @@ def make_app(url: str, tmp_path, **overrides):
         "MESSAGE_QUEUE": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_CHEAP": True,
+        # Tests read whole states after each change; tests/test_live_patch.py turns patches on.
+        "LIVE_PATCHES": False,
     }
     config.update(overrides)
     application = create_app(config)

@@ -16,7 +16,7 @@ from socketio import Server
 from .episodes.changes import Change, now
 from .errors import NotFoundError
 from .extensions import db, real_app, socketio
-from .live import presence
+from .live import packets, presence
 from .live.publisher import Offer, Publisher
 from .live.snapshots import Snapshot, Snapshots, snapshots
 from .live.state import LiveRead, read_live, state_of
@@ -30,6 +30,7 @@ LIVE = "/live"          # public: displays, the vote page, OBS browser sources
 CONTROL = "/control"    # producers only: presence, display commands
 
 STATE = "state"
+PATCH = "patch"         # {version, base_version, ...the parts that changed} (PRODUCT.md)
 PRESENCE = "presence"
 RELOAD = "reload"
 TALLY = "tally"         # a poll's live counts, between state versions (docs/polls.md)
@@ -50,7 +51,11 @@ def init_app(app: Flask) -> None:
     server = socketio.server
     background = app.config.get("LIVE_PUSH_IN_BACKGROUND", not app.testing)
     start = server.start_background_task if background else _inline
-    app.extensions["tracker.publisher"] = Publisher(start, partial(_send, server, app.extensions["tracker.snapshots"]))
+    # A patch is made against what this process sent before; with several processes pushing
+    # to the same rooms (a message queue) the viewers' base may be another's, so states only.
+    patches = app.config.get("LIVE_PATCHES", True) and not app.config.get("MESSAGE_QUEUE")
+    app.extensions["tracker.publisher"] = Publisher(
+        start, partial(_send, server, app.extensions["tracker.snapshots"], patches))
 
 
 def publisher() -> Publisher:
@@ -69,14 +74,25 @@ def publish_state(episode_id: int, read: LiveRead | None = None) -> dict:
     return state
 
 
-def _send(server: Server, store: Snapshots, offer: Offer, _before: Offer | None) -> None:
-    """The publisher's push of one version: encoded once, then the same text to every room and,
-    once sent, to every client that connects or resyncs (so none is sent a version before the
-    room has been)."""
+def _send(server: Server, store: Snapshots, patches: bool, offer: Offer, before: Offer | None) -> None:
+    """The publisher's push of one version, encoded once: to the rooms as a `patch` against the
+    version this sender pushed before (the one their viewers hold) or as the whole `state`; then
+    stored whole for every client that connects or resyncs, so that none is handed a version
+    before its room has been sent it."""
     snapshot = Snapshot.of(offer.episode_id, offer.state)
-    server.emit(STATE, snapshot.payload, namespace=LIVE, to=episode_room(offer.episode_id))
-    server.emit(STATE, snapshot.payload, namespace=CONTROL, to=control_room(offer.episode_id))
+    event, payload = STATE, snapshot.payload
+    if patches and before is not None:
+        event, payload = PATCH, packets.encode(patch_of(before, offer))
+    server.emit(event, payload, namespace=LIVE, to=episode_room(offer.episode_id))
+    server.emit(event, payload, namespace=CONTROL, to=control_room(offer.episode_id))
     store.keep(snapshot)
+
+
+def patch_of(before: Offer, offer: Offer) -> dict:
+    """PRODUCT.md's `patch`: the version, the version it applies to, and the parts that changed."""
+    changes = {part: value for part, value in offer.state.items()
+               if part != "version" and before.state.get(part) != value}
+    return {"version": offer.version, "base_version": before.version, **changes}
 
 
 def publish(change: Change, read: LiveRead | None = None) -> dict:
