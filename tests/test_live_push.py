@@ -68,3 +68,8 @@ def test_a_state_goes_out_as_the_text_encoded_once():
     assert payload == '{"title":"幸福路","n":1}'  # compact, UTF-8 rather than \u escapes
     assert packets.dumps(["state", payload], separators=(",", ":")) == '["state",{"title":"幸福路","n":1}]'
     assert json.loads(packets.dumps(["tally", {"a": 1}])) == ["tally", {"a": 1}]
+
+
+def test_idle_viewers_are_pinged_every_25_seconds_and_let_go_20_later(app):
+    from tracker.extensions import socketio
+    assert (socketio.server.eio.ping_interval, socketio.server.eio.ping_timeout) == (25, 20)

@@ -100,12 +100,12 @@ def init_extensions(app: Flask) -> None:
     presence.init_app(app)
     tallies.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
-    # Ping every 10 s, give up after 20 more: a display whose network dropped is seen within 30 s,
-    # and a fan-out that lags 10 s under load does not drop every viewer (bench/README.md).
+    # Pings: see LIVE_PING_INTERVAL in config.py.
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],
                       # CORS stays the default, same origin only: /control rides on a producer's session.
                       channel=app.config["REDIS_NAMESPACE"] + ":socketio",
-                      async_handlers=False, ping_interval=10, ping_timeout=20,
+                      async_handlers=False, ping_interval=app.config["LIVE_PING_INTERVAL"],
+                      ping_timeout=app.config["LIVE_PING_TIMEOUT"],
                       json=packets)  # a state goes out as the text it was encoded to once
     realtime.init_app(app)
     if not app.config["WEBSOCKET_COMPRESSION"]:

@@ -146,6 +146,12 @@ DEFAULTS = {
     "LIVE_PRESENCE_PUSH_SECONDS": 0.25,
     # A poll's tally reaches displays and phones at most once per this many seconds (all workers).
     "POLL_TALLY_INTERVAL": 0.25,
+    # Engine.IO pings every viewer this often and gives up after the timeout more: a display or
+    # phone whose network dropped silently is let go within 45 s (one that closes, at once). Every
+    # ping is a frame out and a pong in per viewer: at 10 s, 3,000 idle phones cost 600 frames a
+    # second. The timeout stays well above a lagging fan-out (bench/README.md, "Ping timeout").
+    "LIVE_PING_INTERVAL": 25,
+    "LIVE_PING_TIMEOUT": 20,
 }
 
 
