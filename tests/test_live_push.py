@@ -73,3 +73,9 @@ def test_a_state_goes_out_as_the_text_encoded_once():
 def test_idle_viewers_are_pinged_every_25_seconds_and_let_go_20_later(app):
     from tracker.extensions import socketio
     assert (socketio.server.eio.ping_interval, socketio.server.eio.ping_timeout) == (25, 20)
+
+
+def test_an_encoded_state_crosses_the_message_queue_as_json():
+    envelope = {"method": "emit", "event": "state", "data": packets.encode({"version": 3, "title": "幸福路"}),
+                "namespace": "/live", "room": "episode:1", "skip_sid": None}
+    assert json.loads(packets.dumps(envelope))["data"] == {"version": 3, "title": "幸福路"}

@@ -21,7 +21,9 @@ COMPLAINANT_PHONE = "13912345678"
 
 
 class Viewer:
-    """A python-socketio client on /live that records every state it receives."""
+    """A python-socketio client on /live that records every state it receives or, from a `patch`
+    on the state it holds, makes; a patch on another version asks for the whole state (`resync`),
+    as the display's client does."""
 
     def __init__(self, url: str, episode_id: int) -> None:
         self.states: list[dict] = []
@@ -29,6 +31,8 @@ class Viewer:
         self.arrived = threading.Condition()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.client.on("state", self._on_state, namespace="/live")
+        self.client.on("patch", self._on_patch, namespace="/live")
+        self.patches = 0
         self.client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"episode": episode_id},
                             wait_timeout=10)
 
@@ -37,6 +41,16 @@ class Viewer:
             self.states.append(state)
             self.raw.append(json.dumps(state, ensure_ascii=False))
             self.arrived.notify_all()
+
+    def _on_patch(self, patch: dict) -> None:
+        with self.arrived:
+            self.patches += 1
+            held = self.states[-1] if self.states else None
+            if held is None or held["version"] != patch["base_version"]:
+                self.client.emit("resync", namespace="/live")
+                return
+            changes = {part: value for part, value in patch.items() if part != "base_version"}
+        self._on_state({**held, **changes})
 
     def wait_for(self, predicate, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -93,6 +107,7 @@ def test_connect_gets_the_snapshot_and_actions_arrive_within_a_second(show):
         state = viewer.wait_for(lambda s: s["on_air"] and s["on_air"]["item_id"] == first, 1.0)
         assert time.monotonic() - sent < 1.0
         assert state["version"] == snapshot["version"] + 1
+        assert viewer.patches == 1  # the change came as the parts that changed
     finally:
         viewer.close()
     assert all(COMPLAINANT_NAME not in raw and COMPLAINANT_PHONE not in raw for raw in viewer.raw)

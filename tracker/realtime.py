@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 
 from flask import Flask, current_app
-from socketio import Server
+from socketio import PubSubManager, Server
 
 from .episodes.changes import Change, now
 from .errors import NotFoundError
@@ -49,6 +49,10 @@ def init_app(app: Flask) -> None:
     as background tasks, or inline before the request returns where `LIVE_PUSH_IN_BACKGROUND` is
     false (tests, by default)."""
     server = socketio.server
+    if isinstance(server.manager, PubSubManager):
+        # The queue's own JSON (its documented `json` option; Flask-SocketIO builds the manager
+        # without it): an encoded state must cross to the other processes as JSON.
+        server.manager.json = packets
     background = app.config.get("LIVE_PUSH_IN_BACKGROUND", not app.testing)
     start = server.start_background_task if background else _inline
     # A patch is made against what this process sent before; with several processes pushing

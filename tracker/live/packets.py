@@ -4,7 +4,8 @@ python-socketio encodes a packet's arguments with the `json` module it is given 
 `json=` option). The state of an episode is encoded once per version, when it is built
 (snapshots.py); `EncodedJSON` marks that text, and `dumps` here puts it into the packet as it is
 instead of parsing and dumping it again for every emit, reconnect and `resync`. Everything else
-is encoded as python-socketio would.
+is encoded as python-socketio would. The message queue's envelope (one per emit, to the other
+processes) is encoded here too, so the text travels as JSON, not as a JSON string.
 """
 from __future__ import annotations
 
@@ -26,9 +27,17 @@ def encode(value: Any) -> EncodedJSON:
 def dumps(value: Any, **kwargs: Any) -> str:
     if isinstance(value, EncodedJSON):
         return value
-    if isinstance(value, list) and any(isinstance(part, EncodedJSON) for part in value):
+    if isinstance(value, list) and _holds_encoded(value):
         return "[" + ",".join(dumps(part, **kwargs) for part in value) + "]"
+    if isinstance(value, dict) and _holds_encoded(value):  # a message queue's envelope
+        return "{" + ",".join(json.dumps(str(key)) + ":" + dumps(part, **kwargs) for key, part in value.items()) + "}"
     return json.dumps(value, **kwargs)
+
+
+def _holds_encoded(value: list | dict) -> bool:
+    parts = value.values() if isinstance(value, dict) else value
+    return any(isinstance(part, EncodedJSON) or (isinstance(part, (list, dict)) and _holds_encoded(part))
+               for part in parts)
 
 
 def loads(text: str | bytes, **kwargs: Any) -> Any:
