@@ -13,7 +13,7 @@
 #   NODE_PORT [5101]  FLASK_PORT [5102]  TRACKER_PORT [5103]
 #   HARNESS [../shared/bench/fanout]  WORK [bench/.fanout-work]  TRACKER [.venv/bin/tracker]
 #   WRITE_README [1]  MARKER [fanout-table: where in bench/README.md the table goes]
-#   BENCH_ARGS [extra flags for bench.js]
+#   BENCH_ARGS [extra flags for bench.js]  TRACKER_EVENT [patch; `state` with LIVE_PATCHES off]
 # `:on` / `:off` is compression: for the ref servers whether the client offers permessage-deflate
 # (a browser always does; ref_flask then compresses, ref_node never does); for tracker whether
 # TRACKER_WEBSOCKET_COMPRESSION=1 is set (the client always offers it, as a browser would).
@@ -151,7 +151,10 @@ run_bench() { # $1 = server, $2 = on|off, $3 = N; appends one JSON line to $OUT
     # The state sent on connect carries the current version; the moves bring version+1 onwards.
     local version
     version=$(api GET "/episodes/$EPISODE/rundown" | jq -r .version)
-    args+=(--url "http://127.0.0.1:$PORT" --namespace /live --event state --auth "{\"episode\":$EPISODE}"
+    # After the snapshot on connect, a one-process server pushes each version as a `patch`
+    # (PRODUCT.md) against the one before; a version superseded while the episode's sender was
+    # busy is skipped (the viewer gets the newer one), and the driver counts it as not delivered.
+    args+=(--url "http://127.0.0.1:$PORT" --namespace /live --event "${TRACKER_EVENT:-patch}" --auth "{\"episode\":$EPISODE}"
            --deflate on --match seq --seq-field version --seq-base $((version + 1))
            --trigger-url "http://127.0.0.1:$PORT/api/v1/episodes/$EPISODE/rundown/$ITEM/move"
            --trigger-body '{"position":{{seq}}}' --trigger-header "Authorization: Bearer $TOKEN")
