@@ -13,7 +13,9 @@
 #   NODE_PORT [5101]  FLASK_PORT [5102]  TRACKER_PORT [5103]
 #   HARNESS [../shared/bench/fanout]  WORK [bench/.fanout-work]  TRACKER [.venv/bin/tracker]
 #   WRITE_README [1]  MARKER [fanout-table: where in bench/README.md the table goes]
-#   BENCH_ARGS [extra flags for bench.js]  TRACKER_EVENT [patch; `state` with LIVE_PATCHES off]
+#   BENCH_ARGS [extra flags for bench.js]  TRACKER_EVENT [patch; state with LIVE_PATCHES off or WORKERS > 1]
+#   WORKERS [1: tracker's gevent workers; more share the show through Redis, as a deployment
+#   with one worker per core does]  REDIS_URL [redis://127.0.0.1:6379/14, for WORKERS > 1]
 # `:on` / `:off` is compression: for the ref servers whether the client offers permessage-deflate
 # (a browser always does; ref_flask then compresses, ref_node never does); for tracker whether
 # TRACKER_WEBSOCKET_COMPRESSION=1 is set (the client always offers it, as a browser would).
@@ -30,7 +32,11 @@ WORK=${WORK:-$ROOT/bench/.fanout-work}
 TRACKER=${TRACKER:-$ROOT/.venv/bin/tracker}
 WRITE_README=${WRITE_README:-1}; MARKER=${MARKER:-fanout-table}
 BENCH_ARGS=${BENCH_ARGS:-}
-COMMAND="$(for v in NS K RATE WARMUP REPS PROCS; do printf '%s="%s" ' "$v" "${!v}"; done)"
+WORKERS=${WORKERS:-1}; REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/14}
+QUEUE=""; [ "$WORKERS" -gt 1 ] && QUEUE=$REDIS_URL
+# With a queue, several processes push to the same rooms and send whole states (realtime.py).
+[ -n "$QUEUE" ] && TRACKER_EVENT=${TRACKER_EVENT:-state}
+COMMAND="$(for v in NS K RATE WARMUP REPS PROCS WORKERS; do printf '%s="%s" ' "$v" "${!v}"; done)"
 [ "$CONFIGS" = "ref_node:on ref_node:off ref_flask:on ref_flask:off tracker:on tracker:off" ] || COMMAND+="CONFIGS=\"$CONFIGS\" "
 COMMAND+="bench/fanout.sh"
 
@@ -136,8 +142,8 @@ start_server() { # $1 = ref_node|ref_flask|tracker, $2 = on|off; sets CUR_PID an
       local instance=$SCRATCH/instance-$RANDOM$RANDOM compression=""
       cp -r "$TEMPLATE" "$instance"
       [ "$2" = on ] && compression=1
-      TRACKER_INSTANCE_PATH=$instance TRACKER_MESSAGE_QUEUE="" TRACKER_WEBSOCKET_COMPRESSION=$compression \
-        setsid "$TRACKER" serve --port "$PORT" >>"$LOG" 2>&1 </dev/null &
+      TRACKER_INSTANCE_PATH=$instance TRACKER_MESSAGE_QUEUE="$QUEUE" TRACKER_WEBSOCKET_COMPRESSION=$compression \
+        setsid "$TRACKER" serve --port "$PORT" --workers "$WORKERS" >>"$LOG" 2>&1 </dev/null &
       CUR_PID=$!; wait_healthy "$1" "http://127.0.0.1:$PORT/api/v1/health"
       seed_episode ;;
     *) echo "unknown server $1" >&2; return 1 ;;
