@@ -79,3 +79,30 @@ def test_an_encoded_state_crosses_the_message_queue_as_json():
     envelope = {"method": "emit", "event": "state", "data": packets.encode({"version": 3, "title": "幸福路"}),
                 "namespace": "/live", "room": "episode:1", "skip_sid": None}
     assert json.loads(packets.dumps(envelope))["data"] == {"version": 3, "title": "幸福路"}
+
+
+def test_a_version_is_one_emit_per_room_and_a_connect_stays_off_the_message_queue(socket_client, show,
+                                                                                 monkeypatch):
+    """With a message queue each emit without `ignore_queue` is one message to every process: a
+    version is two (the displays' room, the consoles'), and a connect or resync is none, as that
+    client is this process's own. (Flask-SocketIO's test client refuses a queue: the emits are
+    counted here.)"""
+    from tracker.extensions import socketio
+    producer, episode_id, items, _cases = show
+    emitted: list[tuple] = []
+    server_emit, extension_emit = socketio.server.emit, socketio.emit
+
+    def spy(emit):
+        def record(event, *args, **kwargs):
+            emitted.append((event, kwargs.get("to") or kwargs.get("room"), bool(kwargs.get("ignore_queue"))))
+            return emit(event, *args, **kwargs)
+        return record
+    monkeypatch.setattr(socketio.server, "emit", spy(server_emit))
+    monkeypatch.setattr(socketio, "emit", spy(extension_emit))
+    viewers = [display(socket_client, episode_id) for _ in range(3)]
+    viewers[0].emit("resync", namespace="/live")
+    queued = [entry for entry in emitted if entry[0] == "state" and not entry[2]]
+    assert queued == []
+    producer.post(f"/api/v1/episodes/{episode_id}/rundown/{items[0]}/standby", json={})
+    queued = [entry for entry in emitted if entry[0] == "state" and not entry[2]]
+    assert sorted(to for _event, to, _ignore in queued) == [f"control:{episode_id}", f"episode:{episode_id}"]

@@ -126,12 +126,15 @@ def send_state(episode_id: int, sid: str, namespace: str = LIVE) -> None:
     """The latest state to one client (on connect and on `resync`), from the snapshot store;
     with an open poll, the latest tally pushed after it (the snapshot's counts may be older)."""
     snapshot = snapshots().latest(episode_id)
-    socketio.emit(STATE, snapshot.payload, namespace=namespace, to=sid)
+    # The client is this process's own (its connect or resync is being handled here): straight
+    # to it, not round every process through the message queue, where a reconnect storm would
+    # make each worker parse one state per viewer of every other worker.
+    socketio.emit(STATE, snapshot.payload, namespace=namespace, to=sid, ignore_queue=True)
     poll = snapshot.poll
     if poll and poll["open"]:
         latest = tallies().latest(poll["id"])
         if latest:
-            socketio.emit(TALLY, json.loads(latest), namespace=namespace, to=sid)
+            socketio.emit(TALLY, json.loads(latest), namespace=namespace, to=sid, ignore_queue=True)
         if poll["closes_at"] and datetime.fromisoformat(poll["closes_at"]) <= now():
             # The timer ran out while no process watched it (a restart): record the close now.
             socketio.start_background_task(_close_due, real_app(), episode_id)
