@@ -307,6 +307,21 @@ def test_state_poll_over_live_carries_no_private_data(show, app, socket_client):
     assert "王秀英" not in text and "13812345678" not in text
 
 
+def test_a_viewer_joining_an_open_poll_gets_the_latest_tally_as_pushed(show, app, socket_client):
+    from tracker.polls.tallies import tallies
+    producer, episode_id, _items = show
+    poll = open_poll(producer, episode_id).get_json()
+    watching = socket_client(auth={"episode": episode_id})
+    assert vote(phone(app), poll["id"], "satisfied").status_code == 202
+    deadline = time.time() + 3
+    while tallies().pending() and time.time() < deadline:
+        time.sleep(0.05)
+    pushed = [m["args"][0] for m in watching.get_received("/live") if m["name"] == "tally"][-1]
+    joining = socket_client(auth={"episode": episode_id})
+    [sent] = [m["args"][0] for m in joining.get_received("/live") if m["name"] == "tally"]
+    assert sent == pushed and sent["counts"]["satisfied"] == 1
+
+
 def test_tallies_are_coalesced_to_four_a_second(show, app, socket_client):
     from tracker.polls.tallies import tallies
     producer, episode_id, _items = show

@@ -5,7 +5,6 @@ never sees a state that could still be rolled back.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -134,7 +133,8 @@ def send_state(episode_id: int, sid: str, namespace: str = LIVE) -> None:
     if poll and poll["open"]:
         latest = tallies().latest(poll["id"])
         if latest:
-            socketio.emit(TALLY, json.loads(latest), namespace=namespace, to=sid, ignore_queue=True)
+            # Stored as JSON text (polls/tallies.py): sent as it is, as a state is.
+            socketio.emit(TALLY, packets.EncodedJSON(latest), namespace=namespace, to=sid, ignore_queue=True)
         if poll["closes_at"] and datetime.fromisoformat(poll["closes_at"]) <= now():
             # The timer ran out while no process watched it (a restart): record the close now.
             socketio.start_background_task(_close_due, real_app(), episode_id)
