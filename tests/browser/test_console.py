@@ -206,7 +206,7 @@ def test_another_producers_change_shows_within_a_second(page, login, show):
 def test_a_stale_click_is_refused_with_a_notice_and_the_view_refreshes(page, login, show, monkeypatch, request):
     open_console(page, login, show)
     # Another producer's change that this console does not hear about (its push is held back).
-    monkeypatch.setattr(tracker.rundown.api, "publish", lambda change: None)
+    monkeypatch.setattr(tracker.rundown.api, "publish", lambda change, read=None: None)
     show.act(1, "standby")
     expect(row(page, show, 1)).to_have_attribute("data-state", "queued")
     page.evaluate("window.sameDocument = true")
