@@ -62,9 +62,20 @@ def test_an_older_version_after_a_newer_one_is_never_sent():
     publisher.offer(offer(5))
     later.run()
     publisher.offer(offer(4))
-    publisher.offer(offer(5))
+    publisher.offer(offer(3))
     later.run()
     assert sent == [5] and not later.tasks
+
+
+def test_a_state_of_the_same_version_goes_out_again_the_latest_one_queued():
+    later, sent = Later(), []
+    publisher = Publisher(later, lambda newest, before: sent.append(newest.state))
+    publisher.offer(Offer(1, 5, {"version": 5, "board": "old"}))
+    later.run()
+    publisher.offer(Offer(1, 5, {"version": 5, "board": "newer"}))  # a commitment's progress
+    publisher.offer(Offer(1, 5, {"version": 5, "board": "newest"}))
+    later.run()
+    assert sent == [{"version": 5, "board": "old"}, {"version": 5, "board": "newest"}]
 
 
 def test_episodes_have_senders_of_their_own_and_a_failed_push_stops_nothing():

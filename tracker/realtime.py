@@ -84,7 +84,7 @@ def _send(server: Server, store: Snapshots, patches: bool, offer: Offer, before:
     before its room has been sent it."""
     snapshot = Snapshot.of(offer.episode_id, offer.state)
     event, payload = STATE, snapshot.payload
-    if patches and before is not None:
+    if patches and before is not None and before.version < offer.version:
         event, payload = PATCH, packets.encode(patch_of(before, offer))
     server.emit(event, payload, namespace=LIVE, to=episode_room(offer.episode_id))
     server.emit(event, payload, namespace=CONTROL, to=control_room(offer.episode_id))

@@ -42,10 +42,12 @@ class Publisher:
         self._lock = threading.Lock()
 
     def offer(self, offer: Offer) -> None:
-        """Queue `offer` for its episode's sender, unless a newer version is already queued or sent."""
+        """Queue `offer` for its episode's sender, unless a newer version is already queued or sent.
+        A state of the same version (a commitment's progress on the follow-up board changes no
+        version) replaces the one queued, or goes out again after the one sent."""
         with self._lock:
             newest = self._newest.get(offer.episode_id)
-            if newest is not None and newest.version >= offer.version:
+            if newest is not None and newest.version > offer.version:
                 return
             self._newest[offer.episode_id] = offer
             if offer.episode_id in self._running:
@@ -57,7 +59,7 @@ class Publisher:
         while True:
             with self._lock:
                 offer, sent = self._newest[episode_id], self._sent.get(episode_id)
-                if sent is not None and sent.version >= offer.version:
+                if sent is offer:
                     self._running.discard(episode_id)
                     return
                 self._sent[episode_id] = offer
