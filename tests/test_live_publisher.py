@@ -78,6 +78,16 @@ def test_a_state_of_the_same_version_goes_out_again_the_latest_one_queued():
     assert sent == [{"version": 5, "board": "old"}, {"version": 5, "board": "newest"}]
 
 
+def test_after_a_same_version_resend_the_next_version_is_not_patched_against_it():
+    later, bases = Later(), []
+    publisher = Publisher(later, lambda newest, held: bases.append(held.version if held else None))
+    for state in ({"version": 5}, {"version": 6}, {"version": 6, "board": "new"}, {"version": 7}):
+        publisher.offer(Offer(1, state["version"], state))
+        later.run()
+    # 6 again may be dropped by a client holding 6: 7 goes out whole (no base), not on top of it.
+    assert bases == [None, 5, 6, None]
+
+
 def test_episodes_have_senders_of_their_own_and_a_failed_push_stops_nothing():
     later, sent = Later(), []
 

@@ -28,7 +28,9 @@ class Offer:
     state: dict
 
 
-Send = Callable[[Offer, "Offer | None"], None]  # the newest offer, and the one sent before it
+# The newest offer, and the one every viewer holds (the last sent, if it was a new version: after
+# a same-version resend, which clients may ignore as not newer, what they hold is not known).
+Send = Callable[[Offer, "Offer | None"], None]
 
 
 class Publisher:
@@ -38,6 +40,7 @@ class Publisher:
         self._send = send
         self._newest: dict[int, Offer] = {}
         self._sent: dict[int, Offer] = {}
+        self._held: dict[int, Offer | None] = {}
         self._running: set[int] = set()
         self._lock = threading.Lock()
 
@@ -63,8 +66,10 @@ class Publisher:
                     self._running.discard(episode_id)
                     return
                 self._sent[episode_id] = offer
+                held = self._held.get(episode_id)
+                self._held[episode_id] = offer if sent is None or sent.version < offer.version else None
             try:
-                self._send(offer, sent)
+                self._send(offer, held)
             except Exception:  # a background task has no caller to tell; the next change pushes again
                 logger.exception("push of episode %s version %s failed", episode_id, offer.version)
 
