@@ -146,6 +146,10 @@ DEFAULTS = {
     "LIVE_PRESENCE_PUSH_SECONDS": 0.25,
     # A poll's tally reaches displays and phones at most once per this many seconds (all workers).
     "POLL_TALLY_INTERVAL": 0.25,
+    # Ballots arriving within this many seconds are stored in one transaction (group commit),
+    # at most this many at a time (polls/batches.py).
+    "POLL_BALLOT_BATCH_SECONDS": 0.002,
+    "POLL_BALLOT_BATCH_LIMIT": 500,
 }
 
 
