@@ -120,7 +120,7 @@ def current_poll(episode_id: int):
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
 @allow(ANYONE)
-@blp.arguments(BallotIn)
+@blp.arguments(BallotIn())  # an instance: a class would be instantiated (its fields deep-copied) per ballot
 @blp.response(202, BallotOut)
 @blp.alt_response(409, description="`poll_closed`: nothing was stored")
 @blp.alt_response(422, description="unknown choice; `code_required`, `code_expired`, `code_invalid`")
