@@ -190,16 +190,20 @@ def store_ballots(ballots: Sequence[CastBallot]) -> list[int | AppError]:
         rows[poll.id, voter] = {"poll_id": poll.id, "device": voter, "choice": ballot.choice,
                                 "updated_at": ballot.moment}
         outcomes.append(poll.episode_id)
-    closed = _write(rows) if rows else set()
-    while closed:
-        # A close got in first: its ballots are refused (never stored uncounted), the others go again.
-        db.session.rollback()
-        for n, ballot in enumerate(ballots):
-            if ballot.poll_id in closed and not isinstance(outcomes[n], AppError):
-                outcomes[n] = PollClosed("This vote is closed.", code="poll_closed")
-        rows = {key: row for key, row in rows.items() if key[0] not in closed}
+    try:
         closed = _write(rows) if rows else set()
-    db.session.commit()
+        while closed:
+            # A close got in first: its ballots are refused (never stored uncounted), the others go again.
+            db.session.rollback()
+            for n, ballot in enumerate(ballots):
+                if ballot.poll_id in closed and not isinstance(outcomes[n], AppError):
+                    outcomes[n] = PollClosed("This vote is closed.", code="poll_closed")
+            rows = {key: row for key, row in rows.items() if key[0] not in closed}
+            closed = _write(rows) if rows else set()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # none of the batch is stored, and the write lock is free for the next one
+        raise
     return outcomes
 
 
