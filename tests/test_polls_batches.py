@@ -162,3 +162,18 @@ def test_a_failing_tally_push_does_not_fail_stored_ballots(app):
         assert queue.submit(4, lambda items: [7 for _ in items], push) == 7
         assert isinstance(queue.submit(4, lambda items: 1 / 0), BallotNotStored)
         assert queue.submit(5, lambda items: [8 for _ in items]) == 8  # the queue goes on
+
+
+def test_a_ballot_loads_no_user(show, app, monkeypatch):
+    """The ballot view skips CSRF, so the API guard does not load the user (nor the session) for it."""
+    import flask_login.utils
+
+    producer, episode_id, _items = show
+    poll_id = open_poll(producer, episode_id).get_json()["id"]
+    loads = []
+    load = flask_login.utils._get_user
+    monkeypatch.setattr(flask_login.utils, "_get_user", lambda: loads.append(1) or load())
+    assert vote(phone(app), poll_id, "satisfied").status_code == 202
+    assert loads == []
+    phone(app).post("/api/v1/episodes", json={"title": "x", "air_date": "2026-12-04"})
+    assert loads  # an operation that checks CSRF still loads it
