@@ -177,3 +177,26 @@ def test_a_ballot_loads_no_user(show, app, monkeypatch):
     assert loads == []
     phone(app).post("/api/v1/episodes", json={"title": "x", "air_date": "2026-12-04"})
     assert loads  # an operation that checks CSRF still loads it
+
+
+def test_a_request_that_gives_up_waiting_does_not_stall_the_queue(app, monkeypatch):
+    from tracker.polls import batches
+
+    monkeypatch.setattr(batches, "WAIT_SECONDS", 0.1)
+    queue: BallotQueue[int] = BallotQueue(window=0, limit=100)
+    writing, release = threading.Event(), threading.Event()
+
+    def slow(items):
+        writing.set()
+        release.wait(5)
+        return [1 for _ in items]
+
+    answers: dict[str, object] = {}
+    first = threading.Thread(target=lambda: answers.__setitem__("first", queue.submit(1, slow)))
+    first.start()
+    writing.wait(5)
+    assert isinstance(queue.submit(2, slow), BallotNotStored)  # waited too long: not acknowledged
+    release.set()
+    first.join()
+    assert answers["first"] == 1
+    assert queue.submit(3, lambda items: [3 for _ in items]) == 3  # a new leader, not a stalled queue

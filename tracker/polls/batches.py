@@ -67,7 +67,7 @@ class BallotQueue(Generic[T]):
             me.lead = not self._leading
             self._leading = True
         if not me.lead:
-            if not me.done.wait(WAIT_SECONDS):
+            if not me.done.wait(WAIT_SECONDS) and self._give_up(me):
                 return _not_stored()
             if not me.lead:
                 assert me.outcome is not None
@@ -75,6 +75,16 @@ class BallotQueue(Generic[T]):
         self._lead(me, write, after)
         assert me.outcome is not None
         return me.outcome
+
+    def _give_up(self, me: _Waiting[T]) -> bool:
+        """After waiting too long: leave the queue, unless the lead or an answer came just now.
+        A ballot already taken into a batch may still be stored: stored ≥ acknowledged holds."""
+        with self._lock:
+            if me.done.is_set():
+                return False
+            if me in self._waiting:
+                self._waiting.remove(me)
+            return True
 
     def _lead(self, me: _Waiting[T], write: Callable[[list[T]], Sequence[Outcome]],
               after: Callable[[list[T], Sequence[Outcome]], None] | None) -> None:
@@ -97,18 +107,18 @@ class BallotQueue(Generic[T]):
             for waiting, outcome in zip(batch, outcomes, strict=True):
                 waiting.outcome = outcome
         finally:
+            for waiting in batch:
+                if waiting.outcome is None:  # interrupted (the greenlet was killed): not acknowledged
+                    waiting.outcome = _not_stored()
+                waiting.done.set()
             with self._lock:
                 if me in self._waiting:  # interrupted before the batch was taken
                     self._waiting.remove(me)
                 successor = self._waiting[0] if self._waiting else None
                 self._leading = successor is not None
-            for waiting in batch:
-                if waiting.outcome is None:  # interrupted (the greenlet was killed): not acknowledged
-                    waiting.outcome = _not_stored()
-                waiting.done.set()
-            if successor is not None:
-                successor.lead = True
-                successor.done.set()
+                if successor is not None:  # under the lock: it cannot give up meanwhile (`_give_up`)
+                    successor.lead = True
+                    successor.done.set()
         if after is not None:
             try:
                 after([waiting.item for waiting in batch], outcomes)
