@@ -34,7 +34,7 @@ from .live import presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
 from .oversight.views import bp as oversight_pages
-from .polls import tallies
+from .polls import batches, tallies
 from .polls.api import blp as polls_api
 from .polls.views import bp as polls_pages
 from .public.api import blp as public_api
@@ -99,6 +99,7 @@ def init_extensions(app: Flask) -> None:
     snapshots.init_app(app)
     presence.init_app(app)
     tallies.init_app(app)
+    batches.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
     # Ping every 10 s, give up after 20 more: a display whose network dropped is seen within 30 s,
     # and a fan-out that lags 10 s under load does not drop every viewer (bench/README.md).
