@@ -4,7 +4,7 @@ The tally is pushed up to four times a second during a vote, each time counted f
 ballots; with the unique (poll, device) index alone SQLite read every ballot row to group them by
 choice (hundreds of ms at 60,000 ballots, holding the worker), with this one it reads the index.
 
-Revision ID: 0014_ballots_batch
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-06 03:20:00
 
@@ -12,7 +12,7 @@ Create Date: 2026-12-06 03:20:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_ballots_batch'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
