@@ -229,10 +229,11 @@ def _apply(case: Case, data: dict, departments: list[Department] | None) -> None
     if "phone" in complainant:
         case.complainant_phone = complainant["phone"] or ""
     if departments is not None:
-        _set_departments(case, departments)
+        set_departments(case, departments)
 
 
-def _set_departments(case: Case, departments: list[Department]) -> None:
+def set_departments(case: Case, departments: list[Department]) -> None:
+    """Link the case to `departments`, the lead first; an unchanged case is not rewritten."""
     # Keep the existing links (their primary key is case + department) and renumber them.
     existing = {link.department_id: link for link in case.department_links}
     links = []
