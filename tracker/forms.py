@@ -65,6 +65,7 @@ class ServiceForm(FlaskForm):
 
     SERVICE_FIELDS: ClassVar[Mapping[str, str]] = {}
     SERVICE_MESSAGES: Mapping[str, str | LazyString] = {}
+
     def show_error(self, error: AppError) -> None:
         rest = place_error(self, error, aliases=self.SERVICE_FIELDS, messages=self.SERVICE_MESSAGES).rest
         self.form_errors.extend(rest)
