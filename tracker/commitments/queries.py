@@ -30,6 +30,7 @@ from ..models import (
     ExtensionStatus,
     Role,
 )
+from ..paging import one_page
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -157,10 +158,8 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
         query = _matching(scope, wanted, day)
     total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
-    query = (query.options(*options)
-             .order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
-             .limit(per_page).offset((page - 1) * per_page))
-    return list(db.session.scalars(query)), total
+    query = query.options(*options).order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
+    return one_page(query, page, per_page, total=total)
 
 
 # How many commitments, in the list's order, a search for common words reads before it gives up
