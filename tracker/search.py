@@ -5,8 +5,9 @@ of them, in any order, each anywhere in its text, case aside. Nothing typed is a
 `%`, `_`, quotes, `*`, `AND`, `NEAR` are characters to find like any other.
 
 Commitments and cases are found through the search documents that migration 0010 builds and
-its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL pg_trgm and a GIN
-index over one- and two-character grams): see that migration for what each document holds.
+its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL a GIN index over
+the one- and two-character grams of each text, migration 0015): see those migrations for what
+each document holds.
 The public searches a commitment's public text only, never the hotline text. The small tables
 (users, departments) are searched with LIKE.
 """
@@ -132,7 +133,7 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
     found = words(text)
     if not found:
         return true()
-    doc, conditions = _postgresql_parts(*_document(public, cases), found)
+    doc, conditions = _postgresql_parts(*_document(public, cases), found, probe=False)
     return func.coalesce(select(and_(*conditions)).where(doc.c.id == key).scalar_subquery(), False)
 
 
@@ -141,23 +142,35 @@ def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
     return document, ("public",) if public and not cases else columns
 
 
-def _postgresql_parts(document: str, columns: tuple[str, ...],
-                      found: list[str]) -> tuple[Any, list[ColumnElement[bool]]]:
-    doc = table(document, column("id"), *(column(name) for name in columns),
-                *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
-    return doc, [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
+def _postgresql_parts(document: str, columns: tuple[str, ...], found: list[str], *,
+                      probe: bool = True) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The document table and, per word, that some column holds it: `ILIKE` on the text, and
+    for a `probe` (a search over many documents) the word's grams in the column's GIN index
+    (migration 0015). The index condition is exact and never computed again for the rows it
+    returns; a check of one known row (`row_matches`) needs the text alone."""
+    doc = table(document, column("id"), *(column(name) for name in columns))
+    conditions: list[ColumnElement[bool]] = []
+    for word in found:
+        pattern = like_pattern(word)
+        conditions.append(or_(*(doc.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in columns)))
+        if probe:
+            grams = type_coerce(_grams(word), ARRAY(Text))
+            conditions.append(or_(*(func.search_grams(doc.c[name]).op("@>", is_comparison=True)(grams)
+                                    for name in columns)))
+    return doc, conditions
+
+
+def _grams(word: str) -> list[str]:
+    """What `search_grams` holds of any text that holds `word`: the word itself when it has one
+    or two characters, else its two-character grams."""
+    if len(word) <= 2:
+        return [word]
+    return sorted({word[i:i + 2] for i in range(len(word) - 1)})
 
 
 def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
     doc, conditions = _postgresql_parts(document, columns, found)
     return key.in_(select(doc.c.id).where(*conditions))
-
-
-def _postgresql_word(doc: Any, name: str, word: str) -> ColumnElement[bool]:
-    # pg_trgm serves words of three characters and more; shorter ones are grams of their own.
-    if len(word) >= 3:
-        return doc.c[name].ilike(like_pattern(word), escape=LIKE_ESCAPE)
-    return doc.c[f"{name}_grams"].op("@>", is_comparison=True)(type_coerce([word], ARRAY(Text)))
 
 
 def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],

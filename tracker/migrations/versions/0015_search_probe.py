@@ -1,0 +1,69 @@
+"""search probe: narrow PostgreSQL search documents, one gram index per text, no pg_trgm
+
+PostgreSQL only (on SQLite, FTS5 of migration 0010 is unchanged: a no-op). `EXPLAIN (ANALYZE,
+BUFFERS)` of the 100,000-commitment benchmark showed what made a search slow there:
+
+- the documents held their stored gram arrays beside the text (several kB a row, TOASTed): a
+  probe for a common word (小区) read ~5,200 pages for ~1,600 rows, and checking one row (the
+  order-driven page) de-TOASTed its arrays;
+- a word of three characters and more went through pg_trgm, whose matches are always rechecked,
+  so a search mixing it with a gram condition computed the grams again on every row.
+
+Now the documents are the text alone (`search_commitments`: id, public, private; `search_cases`:
+id, body), and each text has one GIN index on the expression `search_grams(text)` (its one- and
+two-character grams). Every word is looked up by its grams — a one- or two-character word is a
+gram of its own, a longer one all of its two-character grams — and then checked with `ILIKE`
+against the text (a cheap check on a narrow row). A GIN `@>` on arrays is exact, so the
+grams are never computed again for the rows the index returns; `search_grams` is declared costly
+so that the planner never chooses to compute them row by row over a plain scan. The pg_trgm
+indexes are dropped (nothing uses them any more); the extension stays.
+
+The triggers of migration 0010 are unchanged: they write (id, text …) rows as before.
+
+Revision ID: 0015
+Revises: 0013
+Create Date: 2026-12-06 03:00:00
+
+"""
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0015'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+DOCUMENTS = {'search_commitments': ('public', 'private'), 'search_cases': ('body',)}
+# A planner cost for search_grams (the default for a SQL function is 100 operator costs): high
+# enough that a plain scan computing it for every row is never the cheaper-looking plan.
+GRAMS_COST = 10000
+
+
+def upgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    op.execute(f"ALTER FUNCTION search_grams(text) COST {GRAMS_COST}")
+    for name, columns in DOCUMENTS.items():
+        for column in columns:
+            op.execute(f"DROP INDEX IF EXISTS {name}_{column}_trgm")
+        # Dropping the columns drops their indexes; CLUSTER rewrites the table without them
+        # (a dropped column stays in every row until the row is rewritten).
+        op.execute(f"ALTER TABLE {name} " + ', '.join(f"DROP COLUMN {column}_grams" for column in columns))
+        op.execute(f"CLUSTER {name} USING {name}_pkey")
+        for column in columns:
+            op.execute(f"CREATE INDEX {name}_{column}_grams ON {name} USING gin (search_grams({column}))")
+        op.execute(f"ANALYZE {name}")
+
+
+def downgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for name, columns in DOCUMENTS.items():
+        for column in columns:
+            op.execute(f"DROP INDEX IF EXISTS {name}_{column}_grams")
+        op.execute(f"ALTER TABLE {name} " + ', '.join(f"ADD COLUMN {column}_grams text[] GENERATED ALWAYS AS "
+                                                      f"(search_grams({column})) STORED" for column in columns))
+        for column in columns:
+            op.execute(f"CREATE INDEX {name}_{column}_trgm ON {name} USING gin ({column} gin_trgm_ops)")
+            op.execute(f"CREATE INDEX {name}_{column}_grams ON {name} USING gin ({column}_grams)")
+    op.execute("ALTER FUNCTION search_grams(text) COST 100")
