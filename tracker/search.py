@@ -110,17 +110,22 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def few_matches(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
-    """On PostgreSQL: the ids of the documents that hold every word when there are at most
-    COUNT_CAP of them, whatever else narrows the list; None when there are more (or no words,
-    or another database). The probe reads the documents alone with a LIMIT, so the planner takes
-    the GIN indexes for rare words and stops a plain scan early for common ones."""
+def probe(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
+    """On PostgreSQL: the ids of the first COUNT_CAP + 1 documents that hold every word, in the
+    order the documents are stored (about the order of their ids); None without words or on
+    another database. The probe reads the narrow documents alone with a LIMIT, through the
+    words' gram index (migration 0015)."""
     found = words(text)
     if not found or db.session.get_bind().dialect.name != "postgresql":
         return None
     doc, conditions = _postgresql_parts(*_document(public, cases), found)
-    ids = list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
-    return ids if len(ids) <= COUNT_CAP else None
+    return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
+
+
+def rows_to_read(ids: list[int], wanted: int) -> float:
+    """About how many documents, read in any order, hold `wanted` matches, judged from a probe
+    that found `ids` among the first max(ids) documents (its density)."""
+    return wanted * max(ids) / len(ids) if ids else float("inf")
 
 
 def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool = False) -> ColumnElement[bool]:
@@ -128,8 +133,9 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
 
     A scalar subquery is never turned into a join: the planner walks the rows in whatever
     order the query wants (an index on the sort key, a plain scan under a LIMIT) and checks
-    each, stopping at the LIMIT. That is the fast plan when many rows match (`few_matches` is None); for
-    rare words the index-driven `only_matching` is."""
+    each, stopping at the LIMIT. That is the fast plan when many rows match (`probe` finds
+    more than COUNT_CAP, densely); for rarer words the index-driven `only_matching` is. The
+    check reads the row's narrow text alone (`ILIKE`), never its grams."""
     found = words(text)
     if not found:
         return true()
