@@ -44,6 +44,8 @@ COUNT_CAP = 1000
 LIKE_ESCAPE = "\\"
 # Tables and views that exist outside the models: the search documents of migration 0010.
 SEARCH_PREFIX = "search_"
+# How many documents a PostgreSQL search reads in stored order to judge how common its words are.
+SAMPLE = 3000
 
 _COMMITMENT_DOCUMENT = ("search_commitments", ("public", "private"))
 _CASE_DOCUMENT = ("search_cases", ("body",))
@@ -122,10 +124,21 @@ def probe(text: str | None, *, public: bool = False, cases: bool = False) -> lis
     return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
 
 
-def rows_to_read(ids: list[int], wanted: int) -> float:
-    """About how many documents, read in any order, hold `wanted` matches, judged from a probe
-    that found `ids` among the first max(ids) documents (its density)."""
-    return wanted * max(ids) / len(ids) if ids else float("inf")
+def sample(text: str | None, *, public: bool = False) -> tuple[int, int]:
+    """On PostgreSQL: how many of the first SAMPLE stored commitment documents hold every word,
+    and how many were read ((0, 0) without words or on another database). A plain read of the
+    narrow texts, whatever the words: it tells a word in most documents (小区), for which the
+    gram index would list tens of thousands of matches, from a rarer one."""
+    found = words(text)
+    if not found or db.session.get_bind().dialect.name != "postgresql":
+        return 0, 0
+    document, columns = _document(public, False)
+    doc = table(document, column("id"), *(column(name) for name in columns))
+    first = select(*doc.c).limit(SAMPLE).subquery()
+    read, matched = db.session.execute(select(
+        func.count(), func.count().filter(and_(*_word_conditions(first, columns, found, probe=False))))
+        .select_from(first)).one()
+    return matched, read
 
 
 def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool = False) -> ColumnElement[bool]:
@@ -135,7 +148,7 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
     order the query wants (an index on the sort key, a plain scan under a LIMIT) and checks
     each, stopping at the LIMIT. That is the fast plan when many rows match (`probe` finds
     more than COUNT_CAP, densely); for rarer words the index-driven `only_matching` is. The
-    check reads the row's narrow text alone (`ILIKE`), never its grams."""
+    check reads the row's narrow text alone (`LIKE`), never its grams."""
     found = words(text)
     if not found:
         return true()
@@ -150,20 +163,27 @@ def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
 
 def _postgresql_parts(document: str, columns: tuple[str, ...], found: list[str], *,
                       probe: bool = True) -> tuple[Any, list[ColumnElement[bool]]]:
-    """The document table and, per word, that some column holds it: `ILIKE` on the text, and
-    for a `probe` (a search over many documents) the word's grams in the column's GIN index
-    (migration 0015). The index condition is exact and never computed again for the rows it
-    returns; a check of one known row (`row_matches`) needs the text alone."""
+    """The document table and the conditions that it holds every word (`_word_conditions`)."""
     doc = table(document, column("id"), *(column(name) for name in columns))
+    return doc, _word_conditions(doc, columns, found, probe=probe)
+
+
+def _word_conditions(doc: Any, columns: tuple[str, ...], found: list[str], *,
+                     probe: bool = True) -> list[ColumnElement[bool]]:
+    """Per word, that some column holds it: `LIKE` on the lower-cased text, and for a `probe` (a search
+    over many documents) the word's grams in the column's GIN index (migration 0015). The index
+    condition is exact and never computed again for the rows it returns; a check of rows read
+    otherwise (`row_matches`, `sample`) needs the text alone: computing grams costs ~1 ms a row."""
     conditions: list[ColumnElement[bool]] = []
     for word in found:
-        pattern = like_pattern(word)
-        conditions.append(or_(*(doc.c[name].ilike(pattern, escape=LIKE_ESCAPE) for name in columns)))
+        # The documents are lower-cased (migration 0015); so is the word, as PostgreSQL does it.
+        pattern = func.lower(like_pattern(word))
+        conditions.append(or_(*(doc.c[name].like(pattern, escape=LIKE_ESCAPE) for name in columns)))
         if probe:
             grams = type_coerce(_grams(word), ARRAY(Text))
             conditions.append(or_(*(func.search_grams(doc.c[name]).op("@>", is_comparison=True)(grams)
                                     for name in columns)))
-    return doc, conditions
+    return conditions
 
 
 def _grams(word: str) -> list[str]:
