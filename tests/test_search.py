@@ -235,6 +235,8 @@ def test_postgresql_documents_are_narrow_text_with_an_exact_gram_index(story):
     columns = db.session.scalars(text("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'search_commitments' ORDER BY ordinal_position")).all()
     assert columns == ["id", "public", "private"]
+    assert db.session.scalar(text("SELECT count(*) FROM search_commitments WHERE public ~ '[A-Z]'")) == 0
+    assert db.session.scalar(text("SELECT count(*) FROM search_commitments WHERE public ~ 't-0'")) == 2
     assert set(db.session.scalar(text("SELECT search_grams('Ab  电梯%')"))) == {
         "a", "ab", "b", "电", "电梯", "梯", "梯%", "%"}
     indexes = db.session.scalars(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'search_commitments'")).all()
