@@ -32,6 +32,7 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,6 +47,7 @@ LIKE_ESCAPE = "\\"
 SEARCH_PREFIX = "search_"
 # How many documents a PostgreSQL search reads in stored order to judge how common its words are.
 SAMPLE = 3000
+SAMPLE_PERCENT = 5   # of the pages: SAMPLE rows at 100,000 documents and more
 
 _COMMITMENT_DOCUMENT = ("search_commitments", ("public", "private"))
 _CASE_DOCUMENT = ("search_cases", ("body",))
@@ -86,6 +88,7 @@ def only_matching(query: Select, key: Any, text: str | None, *, public: bool = F
         return query
     document, columns = _document(public, cases)
     if db.session.get_bind().dialect.name == "postgresql":
+        _without_jit()
         return query.where(_postgresql(key, document, columns, found))
     match, rechecks = _sqlite_parts(key, document, columns, found)
     if match is None:
@@ -112,16 +115,16 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def probe(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
-    """On PostgreSQL: the ids of the first COUNT_CAP + 1 documents that hold every word, in the
-    order the documents are stored (about the order of their ids); None without words or on
-    another database. The probe reads the narrow documents alone with a LIMIT, through the
-    words' gram index (migration 0015)."""
+def probe(text: str | None, *, public: bool = False, cases: bool = False, limit: int = COUNT_CAP) -> list[int] | None:
+    """On PostgreSQL: the ids of the first `limit` + 1 documents that hold every word; None
+    without words or on another database. The probe reads the narrow documents alone with a
+    LIMIT, through the words' gram index (migration 0015)."""
     found = words(text)
     if not found or db.session.get_bind().dialect.name != "postgresql":
         return None
     doc, conditions = _postgresql_parts(*_document(public, cases), found)
-    return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
+    _without_jit()
+    return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(limit + 1)))
 
 
 def sample(text: str | None, *, public: bool = False) -> tuple[int, int]:
@@ -134,7 +137,11 @@ def sample(text: str | None, *, public: bool = False) -> tuple[int, int]:
         return 0, 0
     document, columns = _document(public, False)
     doc = table(document, column("id"), *(column(name) for name in columns))
-    first = select(*doc.c).limit(SAMPLE).subquery()
+    # Pages picked at random but the same each time (the stored order is the order of an
+    # INSERT … SELECT, not random: its first rows can all be one kind of case).
+    pages = doc.tablesample(func.system(SAMPLE_PERCENT), seed=literal(0))
+    first = select(*pages.c).limit(SAMPLE).subquery()
+    _without_jit()
     read, matched = db.session.execute(select(
         func.count(), func.count().filter(and_(*_word_conditions(first, columns, found, probe=False))))
         .select_from(first)).one()
@@ -154,6 +161,13 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
         return true()
     doc, conditions = _postgresql_parts(*_document(public, cases), found, probe=False)
     return func.coalesce(select(and_(*conditions)).where(doc.c.id == key).scalar_subquery(), False)
+
+
+def _without_jit() -> None:
+    """No JIT compilation for the rest of this transaction (PostgreSQL). `search_grams` is
+    declared costly (migration 0015), so a search's plan passes `jit_above_cost`, and compiling
+    it took 100–1,500 ms on the benchmark for a query that runs in a few."""
+    db.session.execute(sql("SET LOCAL jit = off"))
 
 
 def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, false, not_, or_, select
+from sqlalchemy import Integer, and_, any_, case, false, literal, not_, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -146,17 +147,18 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     if search.words(wanted.text) and db.session.get_bind().dialect.name == "postgresql":
         # Few matches: the matching ids, looked up through the words' indexes, narrow the list
         # by its key. Many: read the list in its order and check each row (bench/README.md).
-        # A word in most documents (more than the cap among the first few thousand) is not
-        # looked up in the index at all: its posting list alone takes ~10 ms to read.
+        # A plain read of the first documents tells which: a word in most of them (more than
+        # the cap) is not looked up in the index at all (小区's posting list alone takes ~10 ms);
+        # a word too rare for the walk to fill the page within its budget (a department's name,
+        # 1.7 %) is probed up to WIDE_PROBE matches, which then narrow the list by its key.
         matched, read = search.sample(wanted.text, public=wanted.public)
-        ids = None
-        if matched <= search.COUNT_CAP:
-            ids = search.probe(wanted.text, public=wanted.public) or []
-        if ids is not None and len(ids) <= search.COUNT_CAP:
-            query = select(Commitment).where(scope, *_conditions(wanted, day), Commitment.id.in_(ids))
-        elif order is None and page * per_page * read <= matched * ORDERED_BUDGET:
-            # Common enough that reading the list in order fills the page soon (小区: 1 row in
-            # 1.6); a word in 1 % of the documents would read ORDERED_BUDGET rows, then ask the index.
+        walk = order is None and page * per_page * read <= matched * ORDERED_BUDGET
+        limit = search.COUNT_CAP if walk else WIDE_PROBE
+        ids = search.probe(wanted.text, public=wanted.public, limit=limit) if matched <= search.COUNT_CAP else None
+        if ids is not None and len(ids) <= limit:
+            known = Commitment.id == any_(literal(ids, ARRAY(Integer)))
+            query = select(Commitment).where(scope, *_conditions(wanted, day), known)
+        elif walk:
             first = page * per_page * read * 3 // (2 * max(matched, 1)) + per_page
             found = _common_page(scope, wanted, day, page, per_page, options, first)
             if found is not None:
@@ -174,6 +176,8 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
 # How many commitments, in the list's order, a search for common words reads before it gives up
 # and lets the words' index find the matches (bench/README.md, "Search").
 ORDERED_BUDGET = 1000
+# How many matches a search too rare for that walk looks up by their ids (sorted for the page).
+WIDE_PROBE = 5000
 
 
 def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per_page: int,
