@@ -6,8 +6,10 @@ of them, in any order, each anywhere in its text, case aside. Nothing typed is a
 
 Commitments and cases are found through the search documents that migration 0010 builds and
 its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL a GIN index over
-the one- and two-character grams of each text, migration 0015): see those migrations for what
-each document holds.
+the one- and two-character grams of each lower-cased text, migration 0015): see those
+migrations for what each document holds. On PostgreSQL a list of commitments first reads a
+`sample` of the documents, then `probe`s the index or walks the list in its order
+(commitments/queries.py, bench/README.md "Search").
 The public searches a commitment's public text only, never the hotline text. The small tables
 (users, departments) are searched with LIKE.
 """
