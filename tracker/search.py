@@ -34,7 +34,6 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,7 +89,7 @@ def only_matching(query: Select, key: Any, text: str | None, *, public: bool = F
         return query
     document, columns = _document(public, cases)
     if db.session.get_bind().dialect.name == "postgresql":
-        _without_jit()
+        _short_queries()
         return query.where(_postgresql(key, document, columns, found))
     match, rechecks = _sqlite_parts(key, document, columns, found)
     if match is None:
@@ -125,7 +124,7 @@ def probe(text: str | None, *, public: bool = False, cases: bool = False, limit:
     if not found or db.session.get_bind().dialect.name != "postgresql":
         return None
     doc, conditions = _postgresql_parts(*_document(public, cases), found)
-    _without_jit()
+    _short_queries()
     return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(limit + 1)))
 
 
@@ -143,7 +142,7 @@ def sample(text: str | None, *, public: bool = False) -> tuple[int, int]:
     # INSERT … SELECT, not random: its first rows can all be one kind of case).
     pages = doc.tablesample(func.system(SAMPLE_PERCENT), seed=literal(0))
     first = select(*pages.c).limit(SAMPLE).subquery()
-    _without_jit()
+    _short_queries()
     read, matched = db.session.execute(select(
         func.count(), func.count().filter(and_(*_word_conditions(first, columns, found, probe=False))))
         .select_from(first)).one()
@@ -165,11 +164,13 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
     return func.coalesce(select(and_(*conditions)).where(doc.c.id == key).scalar_subquery(), False)
 
 
-def _without_jit() -> None:
-    """No JIT compilation for the rest of this transaction (PostgreSQL). `search_grams` is
-    declared costly (migration 0015), so a search's plan passes `jit_above_cost`, and compiling
-    it took 100–1,500 ms on the benchmark for a query that runs in a few."""
-    db.session.execute(sql("SET LOCAL jit = off"))
+def _short_queries() -> None:
+    """No JIT compilation and no parallel workers for the rest of this transaction (PostgreSQL).
+    `search_grams` is declared costly (migration 0015), so a search's plan passes
+    `jit_above_cost` and compiling it took 100–1,500 ms on the benchmark; and starting workers
+    for a probe took ~13 of its 15 ms (Gather 14.7 ms over workers of 1.2 ms each)."""
+    db.session.execute(select(func.set_config("jit", "off", True),
+                              func.set_config("max_parallel_workers_per_gather", "0", True)))
 
 
 def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
