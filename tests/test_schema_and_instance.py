@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-TRACKER = [sys.executable, "-c", "from tracker.console import main; main()"]
+TRACKER = [sys.executable, "-c", "from tracker.__main__ import main; main()"]
 
 
 def tracker(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
