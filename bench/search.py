@@ -4,6 +4,7 @@
     .venv/bin/python bench/search.py fill postgresql://postgres@127.0.0.1:5432/bench_search
     .venv/bin/python bench/search.py run sqlite:////tmp/bench-search.db postgresql://postgres@127.0.0.1:5432/bench_search
     .venv/bin/python bench/search.py explain sqlite:////tmp/bench-search.db "电梯 物业"
+    .venv/bin/python bench/search.py plans postgresql://postgres@127.0.0.1:5432/bench_search department phone
 
 `fill` builds the schema with the migrations (so the search index and its triggers are those
 of production), then loads the demo's ~120 departments, 200 episodes, 50,000 cases and 100,000
@@ -221,6 +222,42 @@ def explain(url: str, words: str) -> None:
             print(row[-1])
 
 
+def plans(url: str, labels: list[str]) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of every statement each search issues (those whose label holds
+    one of `labels`, or all), as `run` times them: the plan of each step, not only the count's."""
+    from sqlalchemy import event
+    app = _app(url)
+    statements: list[tuple[str, object]] = []
+
+    def grab(connection, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+    with app.app_context():
+        for label, words, who in SEARCHES:
+            if labels and not any(wanted in label for wanted in labels):
+                continue
+            search(words, who)
+            db.session.rollback()
+            statements.clear()
+            event.listen(db.engine, "before_cursor_execute", grab)
+            start = time.perf_counter()
+            search(words, who)
+            spent = (time.perf_counter() - start) * 1000
+            event.remove(db.engine, "before_cursor_execute", grab)
+            db.session.rollback()
+            print(f"##### {label} `{words}` ({who}): {spent:.1f} ms, {len(statements)} statements")
+            raw = db.engine.raw_connection()
+            cursor = raw.cursor()
+            for statement, parameters in statements:
+                if statement.startswith("SET"):
+                    cursor.execute(statement)
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                print("---", " ".join(statement.split())[:300])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+            raw.rollback()
+            raw.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,11 +266,16 @@ def main() -> None:
     explaining = sub.add_parser("explain")
     explaining.add_argument("url")
     explaining.add_argument("words")
+    planning = sub.add_parser("plans")
+    planning.add_argument("url")
+    planning.add_argument("labels", nargs="*")
     args = parser.parse_args()
     if args.command == "fill":
         fill(args.url)
     elif args.command == "run":
         run(args.urls)
+    elif args.command == "plans":
+        plans(args.url, args.labels)
     else:
         explain(args.url, args.words)
 

@@ -22,14 +22,16 @@ import contextvars
 import os
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 
 from tracker import create_app
 from tracker.extensions import db, socketio
 
-from .databases import SQLiteTemplate, connect_postgres, missing_service
+from .databases import SQLiteTemplate, connect_postgres, missing_service, scratch_postgres
 from .factories import Factory
-from .helpers import ApiClient
+from .helpers import ApiClient, Inbox
+from .servers import free_port
 
 DATABASES = ["sqlite", "postgresql"]
 
@@ -114,6 +116,21 @@ def sqlite_app(request, tmp_path):
         db.engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path):
+    """A database with no schema at all: SQLite, then PostgreSQL (migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'history.db'}"
+        return
+    yield from scratch_postgres("tracker_history")
+
+
+@pytest.fixture
+def fresh_postgres():
+    """A PostgreSQL database with no schema at all."""
+    yield from scratch_postgres("tracker_initdb")
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -135,6 +152,22 @@ def make(app):
 def api(app, make):
     """`api.as_role("producer").post(...)`: a test client that authenticates with a token."""
     return ApiClient(app, make)
+
+
+SMTP_BASE_URL = "https://tracker.example"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on a free port, and the app configured to mail through it (links in
+    the mail start with SMTP_BASE_URL); the `Inbox` of what it was given."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{controller.port}", BASE_URL=SMTP_BASE_URL,
+                      MAIL_FROM="问政追踪 <tracker@tv.example>")
+    yield inbox
+    controller.stop()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,21 @@ def connect_postgres(folder: Path) -> PostgresDatabase | str:
         return PostgresDatabase(url, folder)
     except Exception as error:  # noqa: BLE001 - unreachable server, missing driver: both mean "absent"
         return f"PostgreSQL is not reachable at {url}: {error.__class__.__name__}: {error}".splitlines()[0]
+
+
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """For a fixture: the URL of a new, empty PostgreSQL database `<prefix>_<pid>` (no schema at
+    all), dropped afterwards; skips (fails under TRACKER_REQUIRE_SERVICES=1) without a server."""
+    admin = make_url(normalise_database_url(os.environ.get("TRACKER_TEST_POSTGRES_URL", DEFAULT_POSTGRES)))
+    name = f"{prefix}_{os.getpid()}"
+    try:
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server means it is absent
+        missing_service(f"PostgreSQL is not reachable: {error.__class__.__name__}: {error}")
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    engine.dispose()

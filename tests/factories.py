@@ -49,3 +49,20 @@ class Factory:
     @staticmethod
     def role(name: str) -> Role:
         return Role(name)
+
+
+# The rows a database of the first release (schema 0001) held: migration tests upgrade them.
+FIRST_RELEASE_ROWS = [
+    "INSERT INTO departments (id, code, name, kind, active, created_at) VALUES (1, 'zjj', '市住建局', 'municipal', true, '2026-11-01 00:00:00')",
+    "INSERT INTO cases (id, ref, ref_year, ref_seq, title, summary, location, category, source, status, complainant_name, "
+    "complainant_phone, created_at, updated_at) VALUES (1, 'SY-2026-0001', 2026, 1, '小区停水', '三天没水', '茅箭区', '供水', "
+    "'hotline', 'aired', '张三', '13800000000', '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
+    "INSERT INTO episodes (id, number, title, air_date, status, version, graphic_kind, screen_cleared, created_at) "
+    "VALUES (1, 1, '第一期', '2026-11-05', 'ended', 3, 'none', false, '2026-11-01 00:00:00')",
+    "INSERT INTO rundown_items (id, episode_id, case_id, position, state, actual_seconds, created_at) "
+    "VALUES (1, 1, 1, 0, 'done', 480, '2026-11-05 12:00:00')",
+    "INSERT INTO commitments (id, episode_id, case_id, department_id, official_name, official_title, content, "
+    "quote, deadline, original_deadline, status, progress_percent, created_at, updated_at) VALUES (1, 1, 1, 1, "
+    "'王建国', '副局长', '立即调查', '', '2026-12-01', '2026-12-01', 'committed', 0, '2026-11-05 12:00:00', "
+    "'2026-11-05 12:00:00')",
+]

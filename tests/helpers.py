@@ -1,6 +1,8 @@
-"""Test helpers: API clients that authenticate as a role."""
+"""Test helpers: API clients that authenticate as a role; an inbox for the test SMTP server."""
 from __future__ import annotations
 
+import email
+import email.policy
 from typing import Any
 
 from flask import Flask
@@ -58,3 +60,23 @@ class ApiClient:
         response = client.post("/api/v1/auth/login", json={"username": user.username, "password": PASSWORD})
         assert response.status_code == 200, response.get_json()
         return client, response.get_json()["csrf_token"]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given (the `smtp` fixture's)."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage, bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), parsed, envelope.content))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [message for recipients, message, _raw in self.messages if address in recipients]
+
+
+def text_of(message) -> str:
+    """A mail's plain-text body."""
+    return message.get_body(("plain",)).get_content()

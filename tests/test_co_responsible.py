@@ -20,7 +20,8 @@ from tracker.models import AssignmentLetter, AssignmentLetterCopy, CommitmentSta
 from tracker.reminders import service as reminders
 
 from .commitment_data import PNG, Commitments, reload, snapshot
-from .test_reminders import Inbox, free_port, text_of
+from .helpers import Inbox, text_of
+from .servers import free_port
 
 TODAY = rules.today()
 
@@ -255,17 +256,6 @@ def test_a_letter_without_co_departments_names_no_copy(api, make, city):
 
 
 # --- reminders -------------------------------------------------------------------------------
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{controller.port}", BASE_URL="https://tracker.example",
-                      MAIL_FROM="问政追踪 <tracker@tv.example>")
-    yield inbox
-    controller.stop()
-
 
 def remind(runner, day: date):
     return runner.invoke(args=["remind", "--date", day.isoformat()])

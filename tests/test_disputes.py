@@ -256,3 +256,40 @@ def test_reopening_settles_every_open_dispute_of_the_commitment(disputed, client
     assert [d.status for d in disputes()] == [DisputeStatus.REOPENED, DisputeStatus.REOPENED]
     open_count = db.session.scalar(select(func.count(Dispute.id)).where(Dispute.status == DisputeStatus.OPEN))
     assert open_count == 0
+
+
+# --- personal data typed into a statement ------------------------------------------------------
+
+ID_NUMBER = "420302198506123010"   # a valid check digit: an 18-digit resident ID number
+PRIVATE_STATEMENT = f"路灯还是不亮。联系电话{PHONE}，身份证{ID_NUMBER}，请核实。"
+
+
+def test_a_phone_and_an_id_number_in_a_statement_are_masked_everywhere_but_as_written(disputed, app, make,
+                                                                                     client):
+    """What the follower typed reaches the public, the feeds, the exports and the followers' mail
+    masked, as every other public text; the supervisor reads it as written beside the masked text,
+    as on a case's page (hotline text beside public text)."""
+    follower(disputed["done"], "li@example.com")
+    raise_dispute(client, link_for(disputed["done"], client, "li@example.com"), PRIVATE_STATEMENT)
+    mine = disputes()[-1]
+    assert mine.statement == PRIVATE_STATEMENT
+    assert PHONE not in mine.public_statement and ID_NUMBER not in mine.public_statement
+    assert MASKED_PHONE in mine.public_statement and "42**************10" in mine.public_statement
+    queue = Browser(app, make.user("supervisor")).text("/oversight/disputes")
+    assert mine.public_statement in queue and PRIVATE_STATEMENT in queue
+    # The supervisor answers quoting the statement: the public reason is masked all the same.
+    answered = disputed["supervisor"].post(f"/api/v1/disputes/{mine.id}/answer",
+                                           json={"public_reason": f"已联系反映人（{PHONE}，{ID_NUMBER}）核实"})
+    assert answered.status_code == 200
+    code = disputed["department"].code
+    public = [client.get(f"/commitments/{disputed['done']}").text,
+              json.dumps(client.get(f"/api/v1/public/commitments/{disputed['done']}").get_json(), ensure_ascii=False),
+              json.dumps(client.get("/api/v1/public/commitments").get_json(), ensure_ascii=False),
+              client.get(f"/feeds/commitments/{disputed['done']}.atom").text,
+              client.get(f"/feeds/departments/{code}.atom").text, client.get("/feeds/updates.atom").text,
+              client.get("/commitments.csv", buffered=True).text]
+    letters = [mail.subject + mail.text_body + (mail.html_body or "") for mail in mails()]
+    assert letters and any("已联系反映人" in letter for letter in letters)
+    for text in public + letters:
+        assert PHONE not in text and ID_NUMBER not in text
+    assert MASKED_PHONE in public[0] and "42**************10" in public[0]

@@ -16,7 +16,8 @@ from tracker.follows.addresses import normalise_email
 from tracker.models import Follow, OutgoingMail, utcnow
 
 from .commitment_data import Commitments
-from .test_reminders import Inbox, free_port
+from .helpers import Inbox
+from .servers import free_port
 
 pytestmark = pytest.mark.both_databases  # the outbox and its unique follower addresses
 
@@ -25,18 +26,6 @@ COMPLAINANT = ("张秀兰", "13900000001")   # what make.case plants on every ca
 NOTE = "内部备注：施工队长电话13812345678，暂不公开"
 STAFF_NAME = "王晓明"
 CONFIRM_LINK = re.compile(re.escape(BASE) + r"/follow/confirm/([A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on a free port, and the app configured to use it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{controller.port}", BASE_URL=BASE,
-                      MAIL_FROM="问政追踪 <tracker@tv.example>")
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

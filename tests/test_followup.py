@@ -280,3 +280,14 @@ def test_the_picker_explains_a_missing_pick(api, make, desk):
 def test_the_picker_is_for_supervisors(api, make):
     client, _csrf = signed_in(api, make, "producer")
     assert client.get("/oversight/followup").status_code == 403
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("bogus", [str(2**63), "9" * 5000, "²"])
+def test_the_picker_takes_an_id_beyond_the_database_for_no_id(api, make, desk, bogus):
+    client, csrf = signed_in(api, make)
+    for form in ({"episode_id": bogus, "commitment_ids": [str(desk["ids"][0])]},
+                 {"episode_id": str(desk["episode"]), "commitment_ids": [bogus]}):
+        response = client.post("/oversight/followup", data={"csrf_token": csrf, **form})
+        assert response.status_code == 422, form
+    assert len(desk["producer"].get(f"/api/v1/episodes/{desk['episode']}/rundown").get_json()["items"]) == 1

@@ -125,3 +125,10 @@ def test_a_page_number_past_any_list_is_an_empty_page_not_a_500(api, make, role,
     client, _csrf = api.session_login(make.user(role, department=department))
     response = client.get(f"{path}?page={page}")
     assert response.status_code == 200, (path, page, response.status_code)
+
+
+@pytest.mark.both_databases
+@pytest.mark.parametrize("episode", [str(TOO_BIG), str(-TOO_BIG), "9" * 5000])
+def test_the_public_list_filtered_by_an_episode_beyond_the_database_is_the_whole_list(client, episode):
+    response = client.get(f"/commitments?episode={episode}")
+    assert response.status_code == 200

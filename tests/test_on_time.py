@@ -25,7 +25,7 @@ from tracker.public import stats
 
 from .commitment_data import Commitments, reload
 from .conftest import make_app
-from .test_migrations import FIRST_RELEASE_ROWS, empty_url  # noqa: F401 - the fixture: SQLite, then PostgreSQL
+from .factories import FIRST_RELEASE_ROWS
 from .test_public_pages import table_figures
 
 LATE_BY = 12   # days after the deadline said on air that the extension is asked for

@@ -274,6 +274,33 @@ def test_the_end_of_the_episode_closes_the_vote(show, app):
     assert closed.closed_at is not None and closed.final_counts["unsatisfied"] == 1
 
 
+@pytest.mark.both_databases
+def test_undo_after_the_end_leaves_the_vote_closed_and_off_every_screen(show, app, socket_client):
+    """A vote still open at the end: the end closes it with its tally; undo after the end is refused,
+    cannot reopen it, and /live carries no open vote any more."""
+    producer, episode_id, _items = show
+    poll = open_poll(producer, episode_id).get_json()
+    vote(phone(app), poll["id"], "satisfied")
+    assert producer.post(f"/api/v1/episodes/{episode_id}/end").status_code == 200
+    refused = producer.post(f"/api/v1/episodes/{episode_id}/rundown/undo", json={})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "episode_ended"
+    closed = phone(app).get(f"/api/v1/polls/{poll['id']}").get_json()
+    assert closed["open"] is False and closed["closed_at"] and closed["counts"]["satisfied"] == 1
+    assert service.open_poll_of(episode_id) is None
+    late = vote(phone(app), poll["id"], "unsatisfied")
+    assert late.status_code == 409 and late.get_json()["error"]["code"] == "poll_closed"
+    again = producer.post(f"/api/v1/polls/{poll['id']}/close", json={})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "poll_closed"
+    reopened = open_poll(producer, episode_id)
+    assert reopened.status_code == 409 and reopened.get_json()["error"]["code"] == "episode_ended"
+    viewer = socket_client(auth={"episode": episode_id})
+    state = next(m["args"][0] for m in viewer.get_received("/live") if m["name"] == "state")
+    assert state["episode"]["status"] == "ended" and state["on_air"] is None
+    assert state["poll"] is None or state["poll"]["open"] is False
+    log = producer.get(f"/api/v1/episodes/{episode_id}/rundown/log").get_json()
+    assert log[-1]["action"] == "end"  # the refused undo left nothing in the log
+
+
 def test_the_tally_survives_a_restart(show, app, tmp_path):
     from tests.conftest import make_app
     producer, episode_id, _items = show

@@ -5,10 +5,11 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from tracker.commitments import rules
 from tracker.extensions import db
-from tracker.models import CommitmentStatus, Satisfaction
+from tracker.models import CommitmentStatus, Poll, RundownItem, Satisfaction, utcnow
 
 from .commitment_data import Commitments
 
@@ -162,3 +163,43 @@ def test_the_league_table_against_hand_computed_figures(client, make, on_day):
 @pytest.mark.both_databases
 def test_the_league_table_of_nothing_is_empty(client):
     assert client.get("/api/v1/public/stats").get_json() == []
+
+
+@pytest.fixture
+def voted_on(app, make):
+    """20 commitments, each from another episode whose audience voted on its case."""
+    commitments = Commitments(make)
+    department = make.department("ZJJ", "市住建局")
+    for number in range(20):
+        episode = make.episode(number=900 + number)
+        commitment = commitments.create(department, episode=episode, content=f"承诺{number}")
+        item = RundownItem(episode_id=episode.id, case_id=commitment.case_id, position=0)
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(Poll(episode_id=episode.id, item_id=item.id, case_id=commitment.case_id, closed_at=utcnow(),
+                            final_satisfied=number, final_basically_satisfied=1, final_unsatisfied=1))
+    db.session.commit()
+
+
+def statements_for(app, client, url):
+    """The answer to GET `url`, and how many SQL statements it took."""
+    seen = []
+    def count(*_args):
+        seen.append(1)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        body = client.get(url).get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return body, len(seen)
+
+
+def test_the_audience_votes_of_a_page_are_read_in_one_query(app, client, voted_on):
+    few, few_statements = statements_for(app, client, "/api/v1/public/commitments?per_page=2")
+    many, many_statements = statements_for(app, client, "/api/v1/public/commitments?per_page=20")
+    assert len(few["items"]) == 2 and len(many["items"]) == 20
+    assert all(item["audience_vote"]["total"] == item["audience_vote"]["counts"]["satisfied"] + 2
+               for item in many["items"])
+    assert many_statements == few_statements

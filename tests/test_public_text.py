@@ -21,7 +21,6 @@ from tracker.extensions import db
 from tracker.models import Case
 
 from .conftest import make_app
-from .test_migrations import empty_url  # noqa: F401 - a fixture: a database with no schema
 
 # Compare-and-set versions, the withdrawn-row filter and SQL text search differ by database.
 pytestmark = pytest.mark.both_databases

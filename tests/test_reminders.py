@@ -1,9 +1,6 @@
 """`tracker remind`: each department's daily digest, mailed through a real SMTP server."""
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
@@ -18,44 +15,13 @@ from tracker.models import ReminderDigest, ReminderItem
 from tracker.reminders import mail, service
 
 from .commitment_data import Commitments
+from .helpers import Inbox, text_of
+from .servers import free_port
 
 pytestmark = pytest.mark.both_databases  # row-locked reminder queue and date arithmetic
 
 DAY = rules.today() + timedelta(days=60)   # a day every deadline below is still ahead of today
 COMPLAINANT = ("张秀兰", "13900000001")    # what make.case plants on every case
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage, bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), parsed, envelope.content))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [message for recipients, message, _raw in self.messages if address in recipients]
-
-
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on a free port, and the app configured to use it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{controller.port}", BASE_URL="https://tracker.example",
-                      MAIL_FROM="问政追踪 <tracker@tv.example>")
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -65,10 +31,6 @@ def commitments(make):
 
 def remind(runner, day=DAY, *args):
     return runner.invoke(args=["remind", "--date", day.isoformat(), *args])
-
-
-def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
 
 
 def html_of(message) -> str:

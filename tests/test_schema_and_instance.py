@@ -9,13 +9,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tracker.config import normalise_database_url
-
-from .databases import DEFAULT_POSTGRES, missing_service
-
-TRACKER = [sys.executable, "-c", "from tracker.console import main; main()"]
+TRACKER = [sys.executable, "-c", "from tracker.__main__ import main; main()"]
 
 
 def tracker(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
@@ -40,23 +35,6 @@ def test_two_init_db_at_once_on_a_fresh_sqlite_database(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
-
-
-@pytest.fixture
-def fresh_postgres():
-    admin = make_url(normalise_database_url(os.environ.get("TRACKER_TEST_POSTGRES_URL", DEFAULT_POSTGRES)))
-    name = f"tracker_initdb_{os.getpid()}"
-    try:
-        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {name}"))
-    except Exception as error:  # noqa: BLE001 - an absent server, whatever the driver says
-        missing_service(f"PostgreSQL is not reachable: {error.__class__.__name__}")
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    engine.dispose()
 
 
 def test_two_init_db_at_once_on_a_fresh_postgresql_database(tmp_path, fresh_postgres):

@@ -225,3 +225,20 @@ def test_common_words_page_in_the_list_order_whichever_plan_finds_them(client, s
         assert (body["total"], body["total_capped"]) == (1, True)
         pages += [item["id"] for item in body["items"]]
     assert pages == expected
+
+
+def test_postgresql_documents_are_narrow_text_with_an_exact_gram_index(story):
+    """PostgreSQL (migration 0015): a document is its text alone, indexed by the expression
+    `search_grams(text)`; the grams are those of migration 0010, computed in one pass."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite searches through FTS5")
+    columns = db.session.scalars(text("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_name = 'search_commitments' ORDER BY ordinal_position")).all()
+    assert columns == ["id", "public", "private"]
+    assert db.session.scalar(text("SELECT count(*) FROM search_commitments WHERE public ~ '[A-Z]'")) == 0
+    assert db.session.scalar(text("SELECT count(*) FROM search_commitments WHERE public ~ 't-0'")) == 2
+    assert set(db.session.scalar(text("SELECT search_grams('Ab  电梯%')"))) == {
+        "a", "ab", "b", "电", "电梯", "梯", "梯%", "%"}
+    indexes = db.session.scalars(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'search_commitments'")).all()
+    assert sum("gin (search_grams(public))" in index for index in indexes) == 1
+    assert not any("trgm" in index for index in indexes)

@@ -18,7 +18,6 @@ from .commitments.api import blp as commitments_api
 from .commitments.evidence_api import blp as evidence_api
 from .commitments.present import bp as commitment_present
 from .departments.api import blp as departments_api
-from .dept.views import bp as dept_pages
 from .display.views import bp as display_pages
 from .disputes.api import blp as disputes_api
 from .disputes.views import bp as dispute_pages
@@ -34,7 +33,7 @@ from .live import packets, presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
 from .oversight.views import bp as oversight_pages
-from .polls import tallies
+from .polls import batches, tallies
 from .polls.api import blp as polls_api
 from .polls.views import bp as polls_pages
 from .public.api import blp as public_api
@@ -45,6 +44,7 @@ from .studio.views import bp as studio_pages
 from .users.api import blp as users_api
 from .users.api import own_tokens_blp as own_tokens_api
 from .vote.views import bp as vote_pages
+from .workspace.views import bp as workspace_pages
 
 PACKAGE_ROOT = Path(__file__).parent
 MIGRATIONS = PACKAGE_ROOT / "migrations"
@@ -52,7 +52,7 @@ MIGRATIONS = PACKAGE_ROOT / "migrations"
 API_BLUEPRINTS = (health_api, auth_api, own_tokens_api, departments_api, users_api, cases_api, episodes_api,
                   rundown_api, followup_api, commitments_api, evidence_api, public_api, polls_api,
                   disputes_api)
-PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, dept_pages,
+PAGE_BLUEPRINTS = (commitment_present, auth_pages, public_pages, studio_pages, console_pages, workspace_pages,
                    oversight_pages, admin_pages, cases_pages, cases_import_pages, display_pages, followup_pages,
                    letters_pages, opendata_pages, follows_pages, polls_pages, vote_pages, dispute_pages)
 
@@ -99,6 +99,7 @@ def init_extensions(app: Flask) -> None:
     snapshots.init_app(app)
     presence.init_app(app)
     tallies.init_app(app)
+    batches.init_app(app)
     # async_handlers=False: one client's events are handled in the order they were sent.
     # Pings: see LIVE_PING_INTERVAL in config.py.
     socketio.init_app(app, async_mode=app.config["ASYNC_MODE"], message_queue=app.config["MESSAGE_QUEUE"],

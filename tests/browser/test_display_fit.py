@@ -141,3 +141,82 @@ def test_long_texts_fit_every_layout(page, long_show):
     heading = page.locator(".fu-title").text_content()
     assert not heading.startswith(("回头看", "Follow-up")), heading  # the tag says it once
     snap(page, f"fit-{lang}-followup")
+
+
+# ---- the vote: the longest public title a case may have (200 characters) ----
+
+LONGEST_TITLE = ("幸福路断头路十年未打通居民每天绕行三公里上学就医极不方便多次反映至今没有任何明确答复" * 5)[:200]
+LONGEST_TITLE_EN = ("Xingfu Road dead end still not opened after ten years, residents detour three kilometres "
+                    "daily to school and hospital ") * 2
+POLL_MEASURE = """(texts) => {
+  const selector = [".poll-title", ".poll-summary", ".poll-ref", ".chip", ".poll-question", ".poll-scan-label",
+    ".poll-timer", ".poll-result-label", ".poll-bar-label", ".poll-bar-pct", ".poll-total", ".tag-live"].join(",");
+  const boxes = ".panel, .poll-case-body, .poll-side, .poll-bar, .poll-layout";
+  const stage = document.querySelector("[data-stage]").getBoundingClientRect();
+  const shown = (node) => {
+    for (let at = node; at && at !== document.body; at = at.parentElement) {
+      const style = getComputedStyle(at);
+      if (at.hidden || style.display === "none" || style.visibility === "hidden" || style.opacity === "0") return false;
+    }
+    return node.getClientRects().length > 0;
+  };
+  const inside = (inner, outer) => inner.left >= outer.left - 1 && inner.right <= outer.right + 1
+    && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
+  const problems = [], seen = [];
+  for (const node of document.querySelectorAll(selector)) {
+    if (!shown(node) || !node.textContent.trim()) continue;
+    const style = getComputedStyle(node);
+    const name = `${node.className}: ${node.textContent.slice(0, 30)}`;
+    seen.push(node.textContent);
+    if (style.textOverflow === "ellipsis" || style.webkitLineClamp !== "none") problems.push(`cut by CSS: ${name}`);
+    if (style.display !== "inline" && (node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1)) {
+      problems.push(`overflows itself: ${name} ${node.scrollWidth}x${node.scrollHeight} in ${node.clientWidth}x${node.clientHeight}`);
+    }
+    const rect = node.getBoundingClientRect();
+    const box = node.parentElement.closest(boxes);
+    if (box && !inside(rect, box.getBoundingClientRect())) problems.push(`outside its box: ${name}`);
+    if (!inside(rect, stage)) problems.push(`outside the screen: ${name}`);
+    if (node.textContent.includes("…")) problems.push(`ellipsis: ${name}`);
+  }
+  for (const box of document.querySelectorAll(boxes)) {
+    if (shown(box) && (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)) {
+      problems.push(`box overflows: ${box.className} ${box.scrollWidth}x${box.scrollHeight} > ${box.clientWidth}x${box.clientHeight}`);
+    }
+  }
+  const missing = texts.filter((text) => !seen.some((shownText) => shownText.includes(text)));
+  return { problems, missing, count: seen.length };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_longest_public_title_fits_the_vote_as_board_and_as_lower_third(page, api, make, lang):
+    title = LONGEST_TITLE if lang == "zh" else LONGEST_TITLE_EN[:200]
+    assert len(title) == 200
+    producer = api.as_role("producer")
+    lead = make.department("ZJJ", "市住房和城乡建设局")
+    episode = producer.post("/api/v1/episodes", json={"title": TEXTS[lang]["episode"], "air_date": "2026-12-04",
+                                                      "number": 45}).get_json()
+    items = []
+    for _ in range(2):
+        case = make.case(title, departments=[lead, make.department()], public_title=title,
+                         public_summary=TEXTS[lang]["summary"])
+        items.append(producer.post(f"/api/v1/episodes/{episode['id']}/rundown",
+                                   json={"case_id": case.id}).get_json()["id"])
+    act = lambda path, body=None: producer.post(f"/api/v1/episodes/{episode['id']}/{path}", json=body or {})  # noqa: E731
+    assert act("start").status_code == 200 and act(f"rundown/{items[0]}/take").status_code == 200
+    poll = act("polls", {"timer": True}).get_json()
+    for choice in ("unsatisfied", "unsatisfied", "unsatisfied"):  # "100%": the widest figure
+        api.app.test_client().post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": choice})
+    stages = [("open", None), ("closed", f"/api/v1/polls/{poll['id']}/close"),
+              ("moved-on", f"/api/v1/episodes/{episode['id']}/rundown/{items[1]}/take")]
+    for stage, action in stages:
+        if action:
+            assert producer.post(action, json={}).status_code == 200
+        for query in ("layout=poll", "layout=poll&transparent=1"):
+            open_display(page, episode["id"], f"{query}&lang={lang}", FULL_HD)
+            page.wait_for_timeout(900)  # entrances and fitting settled
+            result = page.evaluate(POLL_MEASURE, [title])
+            assert result["problems"] == [], (stage, query, lang, result["problems"])
+            assert result["missing"] == [], (stage, query, lang, result["missing"])
+            snap(page, f"fit-poll-{lang}-{stage}-{query.replace('=', '-').replace('&', '-')}",
+                 transparent="transparent" in query)

@@ -98,6 +98,26 @@ def test_after_the_end_every_display_says_so_and_nothing_else(page, app, api, ma
     snap(page, f"frame-end-{query.replace('=', '-').replace('&', '-')}", transparent="transparent" in query)
 
 
+@pytest.mark.parametrize("query", ["layout=poll", "layout=poll&transparent=1"])
+def test_a_vote_open_at_the_end_leaves_the_screen_with_it_and_undo_cannot_bring_it_back(page, api, make, query):
+    show = make_show(api, make)
+    show.act(f"rundown/{show.items[0]}/take")
+    show.act("polls", {})
+    open_display(page, show.id, query)
+    expect(page.locator("body")).not_to_have_class(has("has-no-poll"), timeout=SECOND)
+    assert "扫码投票" in visible_text(page)
+    show.act("end")
+    expect(page.locator("[data-frame]")).to_contain_text("本期节目结束", timeout=SECOND)
+    refused = show.producer.post(f"/api/v1/episodes/{show.id}/rundown/undo", json={})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "episode_ended"
+    page.wait_for_timeout(700)
+    expect(page.locator("body")).to_have_class(has("has-no-poll"))
+    text = visible_text(page)
+    for gone in ("扫码投票", "投票结果", CASES[0][0]):
+        assert gone not in text, gone
+    snap(page, f"frame-end-poll-{query.replace('=', '-').replace('&', '-')}", transparent="transparent" in query)
+
+
 def test_a_strap_goes_from_preview_to_program_and_out(page, app, api, make):
     show = make_show(api, make)
     show.act(f"rundown/{show.items[0]}/take")

@@ -9,11 +9,12 @@ from ..auth.session import renew_own_session
 from ..bounds import page_number
 from ..departments import service as departments
 from ..errors import AppError
+from ..forms import flash_unplaced, form_status
 from ..i18n import ROLE_LABELS
 from ..models import ApiToken, Department, Role, User
 from ..permissions import allow
 from ..users import service as users
-from .blueprint import bp, chosen, form_status, search_text, show_service_errors
+from .blueprint import bp, chosen, search_text
 from .forms import ConfirmForm, TokenForm, UserCreateForm, UserEditForm, department_choices, grouped_departments
 
 PER_PAGE = 50
@@ -47,7 +48,7 @@ def user_new():
                                         department_code=_department_code(form), email=_email(form),
                                         display_name=form.display_name.data or "")
         except AppError as error:
-            status = show_service_errors(form, error)
+            status = flash_unplaced(form, error)
         else:
             flash(_("Account %(username)s was created.", username=user.username), "success")
             return redirect(url_for(".user_list"))
@@ -70,7 +71,7 @@ def user_edit(user_id: int):
             users.update_account(actor, user, _changes(form))
             renew_own_session(actor, user)
         except AppError as error:
-            status = show_service_errors(form, error, aliases={"password": "new_password"})
+            status = flash_unplaced(form, error, aliases={"password": "new_password"})
         else:
             flash(_("Account %(username)s was saved.", username=user.username), "success")
             return redirect(url_for(".user_list"))
@@ -88,7 +89,7 @@ def user_tokens(user_id: int):
         try:
             record, token = users.create_token(user, form.name.data)
         except AppError as error:
-            status = show_service_errors(form, error)
+            status = flash_unplaced(form, error)
         else:
             return _show_token_once(user, record, token)
     else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..forms import form_status
 from ..live import display_tokens
 from ..permissions import allow
-from .blueprint import bp, form_status
+from .blueprint import bp
 from .forms import ConfirmForm, DisplayTokenForm
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from ..auth.service import TOKEN_PREFIX
 from ..departments import service as departments
 from ..errors import AppError
+from ..forms import flash_unplaced, form_status
 from ..permissions import allow
 from ..users import service as users
 from . import (  # noqa: F401 - register the account, token and display-token pages on `bp`
@@ -14,7 +15,7 @@ from . import (  # noqa: F401 - register the account, token and display-token pa
     displays,
     throttles,
 )
-from .blueprint import bp, chosen, form_status, search_text, show_service_errors
+from .blueprint import bp, chosen, search_text
 from .forms import KIND_LABELS, DepartmentCreateForm, DepartmentEditForm, kind_label
 
 __all__ = ["bp"]
@@ -54,7 +55,7 @@ def department_new():
         try:
             department = departments.create_department(form.code.data, form.name.data, form.kind.data)
         except AppError as error:
-            status = show_service_errors(form, error)
+            status = flash_unplaced(form, error)
         else:
             flash(_("Department %(name)s (%(code)s) was created.", name=department.name, code=department.code),
                   "success")
@@ -75,7 +76,7 @@ def department_edit(department_id: int):
             departments.update_department(department, {"name": form.name.data, "kind": form.kind.data,
                                                         "active": form.active.data})
         except AppError as error:
-            status = show_service_errors(form, error)
+            status = flash_unplaced(form, error)
         else:
             flash(_("Department %(name)s was saved.", name=department.name), "success")
             return redirect(url_for(".department_list"))

@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__)
 ROLE_HOMES = {
     Role.ADMIN: "admin.index",
     Role.PRODUCER: "studio.index",
-    Role.DEPARTMENT: "dept.index",
+    Role.DEPARTMENT: "workspace.index",
     Role.SUPERVISOR: "oversight.index",
 }
 

@@ -1,8 +1,6 @@
 """The case pool's page forms: the filter bar and the case editor."""
 from __future__ import annotations
 
-from typing import ClassVar
-
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -11,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.forms import kind_label
-from ..errors import AppError
+from ..forms import ServiceForm
 from ..models import Case, Department, DepartmentKind
 from .labels import source_choices, status_choices
 from .service import COMPLAINANT_LIMITS, LIMITS
@@ -51,27 +49,7 @@ class CaseFilterForm(FlaskForm):
                 if field.data and not field.errors}
 
 
-class ServiceErrors:
-    """Puts a refusal from the service on a form: `SERVICE_FIELDS` says where a service field
-    name lands, `SERVICE_MESSAGES` what to say there instead of the service's words."""
-
-    SERVICE_FIELDS: ClassVar[dict[str, str]] = {}
-    SERVICE_MESSAGES: ClassVar[dict] = {}
-    form_errors: list
-
-    def show_error(self, error: AppError) -> None:
-        """Put a refusal from the service next to the fields it concerns."""
-        for name, messages in (error.fields or {"_": [error.message]}).items():
-            target = getattr(self, self.SERVICE_FIELDS.get(name, name), None)
-            if target is None or not hasattr(target, "errors"):
-                self.form_errors.append(error.message)
-                continue
-            if not isinstance(target.errors, list):
-                target.errors = list(target.errors)
-            target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
-
-
-class CaseForm(ServiceErrors, FlaskForm):
+class CaseForm(ServiceForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=LIMITS["title"])])
     summary = TextAreaField(_l("What the citizen reports"),
                             validators=[DataRequired(), Length(max=LIMITS["summary"])])
@@ -125,7 +103,7 @@ class CaseEditForm(CaseForm):
         return {**super().to_data(), "status": self.status.data}
 
 
-class PublicTextForm(ServiceErrors, FlaskForm):
+class PublicTextForm(ServiceForm):
     """What the public, the display and the feeds read of a case."""
 
     public_title = StringField(_l("Public title"), validators=[DataRequired(), Length(max=LIMITS["public_title"])])

@@ -19,11 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Case, CaseDepartment, CaseSource, Department
+from ..models import Case, CaseSource
 from ..opendata.open311 import on_air
 from .import_mapping import FIELDS
 from .labels import source_label
 from .personal_data import masked
+from .service import set_departments
 
 if TYPE_CHECKING:
     from .importer import RowOutcome
@@ -107,18 +108,7 @@ def fill(case: Case, row: RowOutcome, rule: PublicTextRule | None) -> None:
         case.source = row.source
     if row.received_at is not None:
         case.received_at = row.received_at
-    _set_departments(case, row.departments)
-
-
-def _set_departments(case: Case, departments: list[Department]) -> None:
-    # Keep the links that stay, so that an unchanged case is not rewritten.
-    current = {link.department_id: link for link in case.department_links}
-    links = []
-    for position, department in enumerate(departments):
-        link = current.get(department.id) or CaseDepartment(department=department)
-        link.position = position
-        links.append(link)
-    case.department_links = links
+    set_departments(case, row.departments)
 
 
 def label(field_name: str) -> str:

@@ -22,6 +22,7 @@ from ..departments.service import codes_to_departments
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Case, CaseDepartment, CaseSource, CaseStatus, Department, User, utcnow
+from ..paging import one_page
 from . import personal_data
 from .refs import assign_ref
 
@@ -63,9 +64,8 @@ def list_cases(case_filter: CaseFilter, page: int = 1, per_page: int = 50) -> tu
     query = search.only_matching(query, Case.id, case_filter.q, cases=True)
     total = search.count(query, case_filter.q)
     query = (query.options(selectinload(Case.department_links).selectinload(CaseDepartment.department))
-             .order_by(Case.created_at.desc(), Case.id.desc())
-             .limit(per_page).offset((page - 1) * per_page))
-    return list(db.session.scalars(query)), total
+             .order_by(Case.created_at.desc(), Case.id.desc()))
+    return one_page(query, page, per_page, total=total)
 
 
 def create_case(data: dict, created_by: User | None = None) -> Case:
@@ -229,10 +229,11 @@ def _apply(case: Case, data: dict, departments: list[Department] | None) -> None
     if "phone" in complainant:
         case.complainant_phone = complainant["phone"] or ""
     if departments is not None:
-        _set_departments(case, departments)
+        set_departments(case, departments)
 
 
-def _set_departments(case: Case, departments: list[Department]) -> None:
+def set_departments(case: Case, departments: list[Department]) -> None:
+    """Link the case to `departments`, the lead first; an unchanged case is not rewritten."""
     # Keep the existing links (their primary key is case + department) and renumber them.
     existing = {link.department_id: link for link in case.department_links}
     links = []

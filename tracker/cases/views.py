@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..bounds import page_number
 from ..departments.service import list_departments
 from ..errors import AppError
+from ..forms import form_status
 from ..models import Case, CaseSource, CaseStatus, Department
 from ..permissions import allow, ensure_case_visible
 from . import labels, privacy, service
@@ -87,7 +88,7 @@ def public_text(case_id: int):
         else:
             flash(_("The public text of %(ref)s has been saved.", ref=case.ref), "success")
             return redirect(url_for(".detail", case_id=case.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("cases/public_text.html", form=form, case=case,
                            masked=service.masked_items(case)), status
 
@@ -110,7 +111,7 @@ def edit(case_id: int):
 
 
 def _editor(form: CaseForm, case: Case | None):
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("cases/form.html", form=form, case=case,
                            categories=service.known_categories()), status
 

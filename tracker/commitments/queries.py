@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, false, not_, or_, select
+from sqlalchemy import Integer, and_, any_, case, false, literal, not_, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -30,6 +31,7 @@ from ..models import (
     ExtensionStatus,
     Role,
 )
+from ..paging import one_page
 from . import rules
 
 READERS = (Role.PRODUCER, Role.SUPERVISOR, Role.DEPARTMENT)
@@ -146,35 +148,46 @@ def list_matching(scope: Any, wanted: CommitmentFilter, page: int = 1,
     if search.words(wanted.text) and db.session.get_bind().dialect.name == "postgresql":
         # Few matches: the matching ids, looked up through the words' indexes, narrow the list
         # by its key. Many: read the list in its order and check each row (bench/README.md).
-        ids = search.few_matches(wanted.text, public=wanted.public)
-        if ids is not None:
-            query = select(Commitment).where(scope, *_conditions(wanted, day), Commitment.id.in_(ids))
-        elif order is None:
-            found = _common_page(scope, wanted, day, page, per_page, options)
+        # A plain read of the first documents tells which: a word in most of them (more than
+        # the cap) is not looked up in the index at all (小区's posting list alone takes ~10 ms);
+        # a word too rare for the walk to fill the page within its budget (a department's name,
+        # 1.7 %) is probed up to WIDE_PROBE matches, which then narrow the list by its key.
+        matched, read = search.sample(wanted.text, public=wanted.public)
+        walk = order is None and page * per_page * read <= matched * ORDERED_BUDGET
+        limit = search.COUNT_CAP if walk else WIDE_PROBE
+        ids = search.probe(wanted.text, public=wanted.public, limit=limit) if matched <= search.COUNT_CAP else None
+        if ids is not None and len(ids) <= limit:
+            known = Commitment.id == any_(literal(ids, ARRAY(Integer)))
+            query = select(Commitment).where(scope, *_conditions(wanted, day), known)
+        elif walk:
+            first = page * per_page * read * 3 // (2 * max(matched, 1)) + per_page
+            found = _common_page(scope, wanted, day, page, per_page, options, first)
             if found is not None:
                 return found
     if query is None:
         query = _matching(scope, wanted, day)
     total = search.count(query, wanted.text)
     urgency = case((overdue_condition(day), 0), else_=1)
-    query = (query.options(*options)
-             .order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
-             .limit(per_page).offset((page - 1) * per_page))
-    return list(db.session.scalars(query)), total
+    query = query.options(*options).order_by(*(order or (urgency, Commitment.deadline, Commitment.id)))
+    return one_page(query, page, per_page, total=total)
 
 
 # How many commitments, in the list's order, a search for common words reads before it gives up
 # and lets the words' index find the matches (bench/README.md, "Search").
 ORDERED_BUDGET = 1000
+# How many matches a search too rare for that walk looks up by their ids (sorted for the page).
+WIDE_PROBE = 5000
 
 
 def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per_page: int,
-                 options: tuple) -> tuple[list[Commitment], int] | None:
+                 options: tuple, first: int) -> tuple[list[Commitment], int] | None:
     """`list_matching` for words in more than `search.COUNT_CAP` documents (PostgreSQL): the
     commitments are read in the list's order (overdue ones by deadline, then the others, both
     along the deadline index), each checked against its document, until the page is full.
     None when the first ORDERED_BUDGET of either part do not fill it: the caller then asks the
-    index. Sorting 60,000 matches to show 20 costs more than reading 32 rows in order."""
+    index. Sorting 60,000 matches to show 20 costs more than reading 32 rows in order. Each
+    part is read `first` rows at a time (what the words' density says the page needs), then
+    up to the budget."""
     conditions = _conditions(wanted, day)
     base = select(Commitment.id).where(scope, *conditions)
     matches = search.row_matches(Commitment.id, wanted.text, public=wanted.public)
@@ -187,14 +200,20 @@ def _common_page(scope: Any, wanted: CommitmentFilter, day: date, page: int, per
     need = page * per_page
     found: list[int] = []
     for part in (overdue_condition(day), not_(overdue_condition(day))):
-        candidates = (base.where(part).order_by(Commitment.deadline, Commitment.id)
-                      .limit(ORDERED_BUDGET).subquery())
-        rows = db.session.execute(select(candidates.c.id, search.row_matches(
-            candidates.c.id, wanted.text, public=wanted.public))).all()
-        found += [row_id for row_id, matched in rows if matched]
+        read, chunk = 0, min(first, ORDERED_BUDGET)
+        while chunk > 0:
+            candidates = (base.where(part).order_by(Commitment.deadline, Commitment.id)
+                          .offset(read).limit(chunk).subquery())
+            rows = db.session.execute(select(candidates.c.id, search.row_matches(
+                candidates.c.id, wanted.text, public=wanted.public))).all()
+            found += [row_id for row_id, matched in rows if matched]
+            read += len(rows)
+            if len(found) >= need or len(rows) < chunk:
+                break
+            chunk = ORDERED_BUDGET - read
         if len(found) >= need:
             break
-        if len(rows) >= ORDERED_BUDGET:
+        if read >= ORDERED_BUDGET:
             return None
     ids = found[(page - 1) * per_page:need]
     loaded = {c.id: c for c in db.session.scalars(select(Commitment).where(Commitment.id.in_(ids)).options(*options))}

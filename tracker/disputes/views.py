@@ -15,6 +15,7 @@ from ..errors import AppError
 from ..extensions import limiter
 from ..follows.addresses import MAX_LENGTH, normalise_email
 from ..follows.service import LinkError
+from ..forms import place_error
 from ..models import DisputeStatus
 from ..permissions import ANYONE, allow
 from . import queries as dispute_queries
@@ -88,7 +89,8 @@ def statement(token: str):
         try:
             service.raise_dispute(token, form.statement.data)
         except AppError as error:
-            form.statement.errors = [*form.statement.errors, *error.fields.get("statement", [error.message])]
+            # Whatever does not concern the statement is still said beside it, the form's one field.
+            form.statement.errors = [*form.statement.errors, *place_error(form, error).rest]
             status = error.status
         else:
             return render_template("disputes/raised.html", commitment=follow.commitment)
@@ -127,10 +129,9 @@ def decide(dispute_id: int):
         try:
             act(dispute.id, current_user, form.public_reason.data, form.note.data)
         except AppError as error:
-            if "public_reason" not in error.fields:
+            if not place_error(form, error).placed:
                 flash(error.message, "error")
                 return redirect(url_for(".queue"))
-            form.public_reason.errors = [*form.public_reason.errors, *error.fields["public_reason"]]
         else:
             publish_commitment(dispute.commitment_id)
             flash(_("Reopened: the commitment is in progress again, publicly.") if reopening

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..bounds import INTEGER_MAX
 from ..errors import AppError
 from ..permissions import allow
 from ..realtime import publish
@@ -54,8 +55,11 @@ def _page(form: dict, errors: dict, status: int = 200):
 
 
 def _ids(values: list[str]) -> list[int]:
-    """The numbers among `values`, each once, in order."""
-    return list(dict.fromkeys(int(value) for value in values if value.strip().isdigit()))
+    """The ids among `values`, each once, in order: a number past the database's INTEGER (or one
+    `int()` cannot read, such as "²") is no id."""
+    numbers = (int(value) for value in values
+               if value.strip().isdecimal() and len(value.strip()) <= len(str(INTEGER_MAX)))
+    return list(dict.fromkeys(number for number in numbers if number <= INTEGER_MAX))
 
 
 def _reason(error: AppError) -> str:

@@ -39,6 +39,7 @@ from ..models import (
     EpisodeStatus,
     User,
 )
+from ..paging import one_page
 
 # Attempts at a free number before giving up; each collision means another writer took one.
 NUMBER_ATTEMPTS = 5
@@ -212,10 +213,8 @@ def episodes_page(page: int, per_page: int) -> tuple[list[EpisodeLetters], int]:
     """Episodes that have ended or have commitments, the latest first, with their letters; and the total."""
     with_commitments = select(Commitment.episode_id)
     where = or_(Episode.status == EpisodeStatus.ENDED, Episode.id.in_(with_commitments))
-    total = db.session.scalar(select(func.count()).select_from(Episode).where(where)) or 0
-    episodes = list(db.session.scalars(select(Episode).where(where)
-                                       .order_by(Episode.air_date.desc(), Episode.number.desc())
-                                       .offset((page - 1) * per_page).limit(per_page)))
+    episodes, total = one_page(select(Episode).where(where).order_by(Episode.air_date.desc(), Episode.number.desc()),
+                               page, per_page)
     return [_episode_letters(episode) for episode in episodes], total
 
 

@@ -13,9 +13,9 @@ from .commitments import (
 )
 from .disputes import Dispute, DisputeStatus
 from .episodes import Episode, EpisodeStatus
-from .followup import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .freshness import DataVersion
 from .imports import ImportJob, ImportState
+from .letters import AssignmentLetter, AssignmentLetterCopy, ReminderDigest, ReminderItem
 from .login_throttles import LoginThrottle
 from .polls import Ballot, Choice, CodeMode, Poll
 from .rundown import ItemKind, ItemState, RundownEvent, RundownFollowup, RundownItem

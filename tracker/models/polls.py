@@ -69,7 +69,8 @@ class Ballot(Model):
     """One device's ballot in a poll: the last one before the close counts (it is overwritten)."""
 
     __tablename__ = "ballots"
-    __table_args__ = (UniqueConstraint("poll_id", "device"),)
+    # The live tally counts a poll's ballots by choice from the second index alone (0014).
+    __table_args__ = (UniqueConstraint("poll_id", "device"), Index("ix_ballots_poll_id_choice", "poll_id", "choice"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))

@@ -20,6 +20,7 @@ from ..commitments.push import publish_commitment
 from ..departments.service import list_departments
 from ..episodes.service import list_episodes
 from ..errors import AppError, InvalidError, NotFoundError
+from ..forms import place_error
 from ..models import Commitment
 from ..permissions import allow
 from . import service
@@ -209,13 +210,8 @@ def _refused(commitment_id: int, error: AppError, name: str, form: FlaskForm, al
     if isinstance(error, NotFoundError):
         raise error
     if isinstance(error, InvalidError) or error.status in (413, 415):
-        placed = False
-        for field_name in error.fields:
-            field = form._fields.get((aliases or {}).get(field_name, field_name))
-            if field is not None:
-                field.errors = [*field.errors, readable(error, commitment_id)]
-                placed = True
-        if placed:
+        said = readable(error, commitment_id)
+        if place_error(form, error, aliases=aliases, messages=dict.fromkeys(error.fields, said)).placed:
             return _detail(commitment_id, 422, **{name: form})
     flash(readable(error, commitment_id), "error")
     return _to_detail(commitment_id)

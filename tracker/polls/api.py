@@ -4,19 +4,22 @@ See docs/polls.md for the whole story: device rule, codes, the `tally` event, th
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import current_app, make_response, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..api import api_blueprint, no_csrf
 from ..episodes.changes import get_episode, now
-from ..errors import ForbiddenError, NotFoundError
+from ..errors import AppError, ForbiddenError, NotFoundError
 from ..extensions import limiter
 from ..live.display_tokens import display_token_valid
 from ..models import Role
 from ..permissions import ANYONE, allow
 from ..realtime import publish, publish_tally, schedule_poll_close
 from . import codes, service
+from .batches import ballot_queue
 from .present import poll_view
 from .schemas import (
     BallotIn,
@@ -117,31 +120,40 @@ def current_poll(episode_id: int):
 
 @blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
 @allow(ANYONE)
-@blp.arguments(BallotIn)
+@blp.arguments(BallotIn())  # an instance: a class would be instantiated (its fields deep-copied) per ballot
 @blp.response(202, BallotOut)
 @blp.alt_response(409, description="`poll_closed`: nothing was stored")
 @blp.alt_response(422, description="unknown choice; `code_required`, `code_expired`, `code_invalid`")
 @blp.alt_response(429, description="too many ballots from this address")
+@blp.alt_response(503, description="`ballot_not_stored`: its transaction failed; nothing was stored, send it again")
 @ballot_limit
 @no_csrf
 def cast_ballot(data: dict, poll_id: int):
     """One ballot per device (a signed cookie, `tracker_voter`, set on the first ballot); a later
     ballot replaces the device's earlier one until the close. The 202 comes only after the ballot
-    is committed. Where the poll's `code_mode` is `rotating`, `code` is the code from the screen
-    (accepted 90 s); where it is `studio`, a seat-card code (one ballot per seat)."""
+    is committed (with the ballots that came within a few milliseconds, in one transaction: see
+    polls/batches.py; if that fails, each of them answers 503 `ballot_not_stored`). Where the
+    poll's `code_mode` is `rotating`, `code` is the code from the screen (accepted 90 s); where it
+    is `studio`, a seat-card code (one ballot per seat)."""
     device, cookie = _device()
-    try:
-        episode_id = service.cast_ballot(poll_id, data["choice"], data.get("code"), device)
-    except PollClosed as error:
-        if error.extra.pop("due", False):
-            _settle_timer(service.get_poll(poll_id).episode_id)
-        raise
-    publish_tally(episode_id, poll_id)
+    ballot = service.CastBallot(poll_id, data["choice"], data.get("code"), device, now())
+    outcome = ballot_queue().submit(ballot, service.store_ballots, _push_tallies)
+    if isinstance(outcome, PollClosed) and outcome.extra.pop("due", False):
+        _settle_timer(service.get_poll(poll_id).episode_id)
+    if isinstance(outcome, AppError):
+        raise outcome
     response = make_response({"poll_id": poll_id, "choice": data["choice"], "stored": True}, 202)
     if cookie:
         response.set_cookie(codes.DEVICE_COOKIE, cookie, max_age=codes.DEVICE_COOKIE_MAX_AGE, httponly=True,
                             samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+def _push_tallies(ballots: list[service.CastBallot], outcomes: Sequence[int | AppError]) -> None:
+    """After a batch: one tally push (coalesced) per poll that got ballots in it."""
+    for episode_id, poll_id in {(outcome, ballot.poll_id) for ballot, outcome in zip(ballots, outcomes, strict=True)
+                                if not isinstance(outcome, AppError)}:
+        publish_tally(episode_id, poll_id)
 
 
 def _device() -> tuple[str, str | None]:

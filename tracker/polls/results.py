@@ -7,6 +7,7 @@ audience judges the answer given on air, which the lead department gives.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -58,6 +59,19 @@ def verdicts_of_episode(episode_id: int) -> dict[int, Verdict]:
         polls = db.session.scalars(select(Poll).where(Poll.episode_id == episode_id, _kept()).order_by(Poll.id))
         cached[episode_id] = {poll.case_id: _verdict(poll) for poll in polls}  # the latest wins
     return cached[episode_id]
+
+
+def verdicts_for(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Verdict]:
+    """(episode id, case id) → that case's verdict in that episode, for every pair that has one:
+    a page of commitments' verdicts in one query."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    polls = db.session.scalars(select(Poll).where(
+        Poll.episode_id.in_({episode for episode, _case in wanted}),
+        Poll.case_id.in_({case for _episode, case in wanted}), _kept()).order_by(Poll.id))
+    found = {(poll.episode_id, poll.case_id): _verdict(poll) for poll in polls}  # the latest wins
+    return {pair: found[pair] for pair in wanted if pair in found}
 
 
 def verdict(episode_id: int, case_id: int) -> Verdict | None:

@@ -8,6 +8,8 @@ coalesced `tally` event (see tallies.py and docs/polls.md).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..episodes.changes import Change, EpisodeChange, episode_change, now, refuse
-from ..errors import ConflictError, InvalidError, NotFoundError
+from ..errors import AppError, ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import Ballot, Choice, CodeMode, ItemState, Poll, User
 from . import codes
@@ -109,7 +111,7 @@ def close(poll: Poll, moment: datetime) -> None:
     """Close the poll and store its final tally, counted from the stored ballots.
 
     The close is written first: on PostgreSQL the UPDATE waits for every ballot that holds the
-    poll row (FOR SHARE, see `cast_ballot`), so the count sees each one that was acknowledged.
+    poll row (FOR SHARE, see `_write`), so the count sees each one that was acknowledged.
     """
     poll.closed_at = moment
     db.session.flush()
@@ -154,31 +156,80 @@ def _due(poll: Poll | None, at: datetime) -> bool:
     return poll is not None and poll.closes_at is not None and poll.closes_at <= at
 
 
-def cast_ballot(poll_id: int, choice: str, code: str | None, device: str) -> int:
-    """Store a device's ballot (replacing its earlier one) and commit; only then is it counted.
-    Answers the poll's episode id (for the tally push).
+@dataclass(frozen=True)
+class CastBallot:
+    """One ballot as a request hands it in: stamped with the moment it arrived."""
 
-    422 for an unknown choice and for a missing, expired or unknown code; 409 `poll_closed` for a
-    closed poll (and for one whose timer has run out: `PollClosed.due` says so, for the caller to
-    record the close). Nothing is stored on any error.
+    poll_id: int
+    choice: str
+    code: str | None
+    device: str
+    moment: datetime
+
+
+def store_ballots(ballots: Sequence[CastBallot]) -> list[int | AppError]:
+    """Store a batch of ballots in one transaction and commit it: per ballot, its poll's episode id
+    (stored: count it, push the tally) or the error that refused it (nothing of it stored).
+
+    404 for a poll that does not exist or was undone; 422 for an unknown choice and for a
+    missing, expired or unknown code; 409 `poll_closed` for a closed poll (and for one whose
+    timer has run out: `PollClosed.due` says so, for the caller to record the close). Within the
+    batch as across batches, a voter's later ballot replaces the earlier one: the last counts.
+    Should the transaction fail, the exception propagates and none of the ballots is stored.
     """
-    poll = get_poll(poll_id, public=True)
-    if choice not in CHOICES:
+    polls = {poll.id: poll for poll in db.session.scalars(
+        select(Poll).where(Poll.id.in_({b.poll_id for b in ballots})).execution_options(populate_existing=True))}
+    outcomes: list[int | AppError] = []
+    rows: dict[tuple[int, str], dict] = {}  # (poll, voter) → the row; a later ballot replaces it
+    for ballot in ballots:
+        try:
+            poll, voter = _check(polls.get(ballot.poll_id), ballot)
+        except AppError as error:
+            outcomes.append(error)
+            continue
+        rows[poll.id, voter] = {"poll_id": poll.id, "device": voter, "choice": ballot.choice,
+                                "updated_at": ballot.moment}
+        outcomes.append(poll.episode_id)
+    try:
+        closed = _write(rows) if rows else set()
+        while closed:
+            # A close got in first: its ballots are refused (never stored uncounted), the others go again.
+            db.session.rollback()
+            for n, ballot in enumerate(ballots):
+                if ballot.poll_id in closed and not isinstance(outcomes[n], AppError):
+                    outcomes[n] = PollClosed("This vote is closed.", code="poll_closed")
+            rows = {key: row for key, row in rows.items() if key[0] not in closed}
+            closed = _write(rows) if rows else set()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # none of the batch is stored, and the write lock is free for the next one
+        raise
+    return outcomes
+
+
+def _check(poll: Poll | None, ballot: CastBallot) -> tuple[Poll, str]:
+    """The poll takes this ballot: answers it and the voter the ballot is kept under."""
+    if poll is None or poll.cancelled:
+        raise NotFoundError("No such poll.")
+    if ballot.choice not in CHOICES:
         raise InvalidError("Unknown choice.", fields={"choice": [f"One of: {', '.join(CHOICES)}."]})
-    moment, episode_id = now(), poll.episode_id
-    _still_open(poll, moment)
-    device = _voter(poll, code, device, moment)
-    statement = _upsert(poll.id, device, Choice(choice), moment)
-    db.session.execute(statement)
-    # Re-read the poll under a share lock after the write (see `close`): a close that got in
-    # first is seen, and the ballot is refused rather than stored uncounted.
-    closed_at = db.session.scalar(select(Poll.closed_at).where(Poll.id == poll.id).with_for_update(read=True)
-                                  .execution_options(populate_existing=True))
-    if closed_at is not None:
-        db.session.rollback()
-        raise PollClosed("This vote is closed.", code="poll_closed")
-    db.session.commit()
-    return episode_id
+    _still_open(poll, ballot.moment)
+    return poll, _voter(poll, ballot.code, ballot.device, ballot.moment)
+
+
+def _write(rows: dict[tuple[int, str], dict]) -> set[int]:
+    """Upsert the rows (in one order, so two writers never wait on each other in a circle), then
+    re-read their polls under a share lock (see `close`): the ids of the polls found closed."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(Ballot.__table__)
+    statement = insert.on_conflict_do_update(index_elements=["poll_id", "device"],
+                                             set_={"choice": insert.excluded.choice,
+                                                   "updated_at": insert.excluded.updated_at})
+    db.session.execute(statement, [rows[key] for key in sorted(rows)])
+    poll_ids = {poll_id for poll_id, _voter in rows}
+    found = db.session.execute(select(Poll.id, Poll.closed_at).where(Poll.id.in_(poll_ids))
+                               .with_for_update(read=True))
+    return {poll_id for poll_id, closed_at in found if closed_at is not None}
 
 
 def _still_open(poll: Poll, moment: datetime) -> None:
@@ -207,13 +258,6 @@ def _voter(poll: Poll, code: str | None, device: str, moment: datetime) -> str:
         raise InvalidError("This is not a seat code of this programme.", code="code_invalid",
                            fields={"code": ["Type the code printed on your seat card."]})
     return f"seat:{seat}"
-
-
-def _upsert(poll_id: int, device: str, choice: Choice, moment: datetime):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(Ballot).values(poll_id=poll_id, device=device, choice=choice.value, updated_at=moment)
-    return insert.on_conflict_do_update(index_elements=["poll_id", "device"],
-                                        set_={"choice": choice.value, "updated_at": moment})
 
 
 def counts(poll_id: int) -> dict[str, int]:

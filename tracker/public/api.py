@@ -9,6 +9,7 @@ from ..commitments import evidence, queries
 from ..commitments.evidence_api import ATTACHMENT_POLICY
 from ..errors import NotFoundError
 from ..permissions import ANYONE, allow
+from ..polls import results
 from . import cache, conditional, stats
 from .schemas import (
     DepartmentStatsOut,
@@ -34,7 +35,8 @@ def list_commitments(query: dict):
         due_soon=query.get("due_soon"), episode=query.get("episode"), text=query.get("q"),
         public=True)
     items, total = queries.list_matching(true(), wanted, page, per_page)
-    return {"items": items, "total": total}
+    return {"items": items, "total": total,
+            "verdicts": results.verdicts_for((item.episode_id, item.case_id) for item in items)}
 
 
 @blp.route("/commitments/<int:commitment_id>", methods=["GET"])

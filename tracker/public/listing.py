@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, select, true
 from werkzeug.datastructures import MultiDict
 
+from ..bounds import INTEGER_MAX, INTEGER_MIN
 from ..commitments import queries, rules
 from ..commitments.schemas import STATUSES
 from ..extensions import db
@@ -94,10 +95,12 @@ def parse(args: MultiDict) -> PublicQuery:
 
 
 def _integer(value: str | None) -> int | None:
+    """A number the database can compare with (an id past its INTEGER is no id at all), or None."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and INTEGER_MIN <= number <= INTEGER_MAX else None
 
 
 def _day(value: str | None) -> date | None:

@@ -2,7 +2,10 @@
 staff, no evidence a supervisor has not released, no file names (they may carry a name)."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
+from marshmallow.experimental.context import Context
 
 from ..api import PageQuery
 from ..commitments.present import event_requested_late, verified_unsatisfied
@@ -91,15 +94,26 @@ class PublicCommitmentOut(Schema):
 
 
 def _audience_vote(commitment: Commitment) -> dict | None:
-    found = verdict(commitment.episode_id, commitment.case_id)
+    # A list passes in its page's verdicts (read in one query); one commitment reads its own.
+    verdicts = Context[dict].get({}).get("verdicts")
+    if verdicts is None:
+        found = verdict(commitment.episode_id, commitment.case_id)
+    else:
+        found = verdicts.get((commitment.episode_id, commitment.case_id))
     return found.as_dict() if found else None
 
 
 class PublicCommitmentListOut(Schema):
+    """`{"items", "total"}`, and `verdicts` (from `results.verdicts_for`) for the items' audience votes."""
+
     items = fields.List(fields.Nested(PublicCommitmentOut))
     total = fields.Integer()
     total_capped = fields.Boolean(attribute="total.capped", dump_default=False, metadata={
         "description": "true when search words (`q`) match more than 1,000: `total` is then 1000, a lower bound"})
+
+    def dump(self, obj: Any, *, many: bool | None = None) -> Any:
+        with Context({"verdicts": obj.get("verdicts", {})}):
+            return super().dump(obj, many=many)
 
 
 class PublicEventOut(Schema):

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..episodes import service
 from ..episodes.changes import get_episode
 from ..errors import AppError
+from ..forms import form_status
 from ..models import Episode
 from ..permissions import allow
 from ..realtime import publish
@@ -37,7 +38,7 @@ def index():
         else:
             flash(_("Episode %(number)s has been planned.", number=episode.number), "success")
             return redirect(url_for(".console", episode_id=episode.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("studio/episodes.html", form=form, episodes=episodes_with_item_counts(),
                            episode=None), status
 
@@ -71,5 +72,5 @@ def console(episode_id: int):
 
 
 def _editor(form: EpisodeForm, episode: Episode):
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("studio/episode_form.html", form=form, episode=episode), status

@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..errors import AppError
+from ..forms import ServiceForm
 from ..models import Episode
 
 
@@ -26,7 +25,7 @@ def on_air_day(day: date | None, moment: time | None) -> datetime | None:
     return datetime.combine(day, moment, tzinfo=studio_zone())
 
 
-class EpisodeForm(FlaskForm):
+class EpisodeForm(ServiceForm):
     number = IntegerField(_l("Number"), validators=[Optional(), NumberRange(min=1, max=999999)])
     title = StringField(_l("Title or topic"), validators=[DataRequired(), Length(max=200)])
     air_date = DateField(_l("Air date"), validators=[DataRequired()])
@@ -50,17 +49,6 @@ class EpisodeForm(FlaskForm):
         if self.number.data:
             data["number"] = self.number.data
         return data
-
-    def show_error(self, error: AppError) -> None:
-        """Put a refusal from the service next to the field it concerns."""
-        for name, messages in (error.fields or {"_": [error.message]}).items():
-            target = getattr(self, name, None)
-            if target is None or not hasattr(target, "errors"):
-                self.form_errors.append(error.message)
-                continue
-            if not isinstance(target.errors, list):
-                target.errors = list(target.errors)
-            target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
 
 
 def form_data_of(episode: Episode) -> dict:

@@ -18,6 +18,7 @@ from ..auth import service as accounts
 from ..errors import ConflictError, InvalidError, NotFoundError
 from ..extensions import db
 from ..models import ApiToken, Department, DepartmentKind, Role, User
+from ..paging import one_page
 
 # Deliberately loose: one "@", something on each side, a dot in the domain. Whether the
 # address works is for the mail server to say; this only catches typing slips.
@@ -194,9 +195,7 @@ def find_accounts(*, role: str | None = None, department: str | None = None, q: 
         query = query.where(User.active.is_(active))
     if q and q.strip():
         query = query.where(search.like_all((User.username, User.display_name, User.email), q))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(query.order_by(User.username).limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total
+    return one_page(query.order_by(User.username), page, per_page)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

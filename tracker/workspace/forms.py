@@ -21,6 +21,7 @@ from ..commitments.lifecycle import NOTE_MAX
 from ..commitments.present import status_choices
 from ..commitments.scrub import UnreadableFile
 from ..errors import AppError
+from ..forms import ServiceForm
 from ..models import Episode
 
 YES = "true"
@@ -98,21 +99,8 @@ def _acceptable_file(_form: FlaskForm, field: FileField) -> None:
             raise ValidationError(problem)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ServiceForm):
     """A form that posts one operation; `show_error` puts a service's refusal on it."""
-
-    # What a service's `fields` key means on this form, and what to say instead of its English.
-    SERVICE_MESSAGES: dict = {}
-
-    def show_error(self, error: AppError) -> None:
-        for name, messages in (error.fields or {"_": [error.message]}).items():
-            target = getattr(self, name, None)
-            if target is None or not hasattr(target, "errors"):
-                self.form_errors.append(str(self.SERVICE_MESSAGES.get(name, error.message)))
-                continue
-            if not isinstance(target.errors, list):
-                target.errors = list(target.errors)
-            target.errors.append(str(self.SERVICE_MESSAGES.get(name, "; ".join(messages))))
 
 
 def note_field(label: str | LazyString) -> TextAreaField:

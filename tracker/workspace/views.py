@@ -35,7 +35,7 @@ from .forms import (
     evidence_message,
 )
 
-bp = Blueprint("dept", __name__, url_prefix="/dept")
+bp = Blueprint("workspace", __name__, url_prefix="/dept")
 
 PAGE_SIZE = 25
 CO_RESPONSIBLE_SHOWN = 50   # the most urgent of the commitments the department is co-responsible for
@@ -53,7 +53,7 @@ CONFLICTS = {
 def index():
     department = current_user.department
     if department is None:  # an account whose department was taken away by an admin
-        return render_template("dept/index.html", department=None)
+        return render_template("workspace/index.html", department=None)
     form = FilterForm(formdata=request.args)
     form.set_choices(service.commitment_episodes(department.id))
     filters = form.valid_values()
@@ -67,7 +67,7 @@ def index():
     supported, supported_total = queries.list_commitments(
         current_user, replace(wanted, responsibility=queries.CO_RESPONSIBLE), 1, CO_RESPONSIBLE_SHOWN)
     return render_template(
-        "dept/index.html", department=department, form=form, filters=filters, commitments=commitments,
+        "workspace/index.html", department=department, form=form, filters=filters, commitments=commitments,
         total=total, page=page, per_page=PAGE_SIZE, counts=service.commitment_counts(department.id),
         supported=supported, supported_total=supported_total,
         cases=service.recent_cases(department.id), case_total=service.case_count(department.id),
@@ -80,7 +80,7 @@ def letters():
     """The assignment letters (交办函) the department received, to read and print again."""
     department = current_user.department
     received = letter_service.letters_of_department(department.id) if department else []
-    return render_template("dept/letters.html", department=department, letters=received)
+    return render_template("workspace/letters.html", department=department, letters=received)
 
 
 @bp.route("/letters/<int:letter_id>")
@@ -225,7 +225,7 @@ def _detail(commitment: Commitment, submitted: dict[str, ActionForm] | None = No
              if not co_responsible and states.allows(action, role, commitment.status)}
     if commitment.pending_extension is not None:
         forms.pop("extension", None)
-    return render_template("dept/detail.html", commitment=commitment, case=commitment.case,
+    return render_template("workspace/detail.html", commitment=commitment, case=commitment.case,
                            episode=commitment.episode, forms=forms, co_responsible=co_responsible,
                            extension=commitment.pending_extension,
                            file_limit=evidence.describe_size(evidence.max_bytes())), status

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.commitments import rules
-from tracker.dept import views
 from tracker.extensions import db
 from tracker.models import Attachment, CommitmentStatus, ExtensionRequest, ExtensionStatus
 from tracker.reminders.service import build_digests
+from tracker.workspace import views
 
 from .commitment_data import HTML, PDF, PNG, Commitments, event_count, reload, snapshot
 

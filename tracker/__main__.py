@@ -21,3 +21,7 @@ def _create_app():
 main = FlaskGroup(name="tracker", create_app=_create_app, add_default_commands=False,
                   load_dotenv=False, help="问政追踪 Face-to-Face Tracker")
 register(main)
+
+
+if __name__ == "__main__":  # python -m tracker
+    main()
