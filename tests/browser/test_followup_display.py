@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.commitment_data import Commitments
 from tracker.commitments import lifecycle, rules
 from tracker.extensions import db
+from tracker.models import Commitment
 
 from .conftest import log_in
 from .display_helpers import SECOND, has, make_show, open_display, snap
@@ -51,7 +52,7 @@ def show(api, make):
     return make_show(api, make)
 
 
-def test_the_board_shows_the_followup_block(page, make, show):
+def test_the_board_shows_the_followup_block(page, api, make, show):
     block = followup_block(make, show, 3)
     open_display(page, show.id)
     show.act(f"rundown/{show.items[0]}/take")
@@ -72,6 +73,16 @@ def test_the_board_shows_the_followup_block(page, make, show):
     expect(rows.nth(2).locator(".fu-original")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("内部备注")
     snap(page, "followup-board")
+
+    # A department reports progress while the block is on air: the board follows at once,
+    # although nothing on the running order changed (the episode's version stays).
+    version = show.producer.get(f"/api/v1/episodes/{show.id}/rundown").get_json()["version"]
+    commitment_id = int(rows.nth(0).get_attribute("data-commitment") or 0)
+    reporter = api.as_role("department", db.session.get(Commitment, commitment_id).department)
+    answer = reporter.post(f"/api/v1/commitments/{commitment_id}/progress", json={"note": "已完成路基", "percent": 75})
+    assert answer.status_code == 200, answer.get_json()
+    expect(rows.nth(0).locator(".fu-percent")).to_have_text("75%", timeout=SECOND)
+    assert show.producer.get(f"/api/v1/episodes/{show.id}/rundown").get_json()["version"] == version
 
     show.act(f"rundown/{block}/done")
     expect(board).to_be_hidden(timeout=SECOND)

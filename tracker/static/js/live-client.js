@@ -6,7 +6,9 @@
 //    under half a second and caps at 3 s, so a display is right again soon after the server is;
 //  - reconnects at once when the browser says its network is back (`online`), and asks for the
 //    full state on every new connection that did not bring one: nothing waits for a timer;
-//  - passes a `state` on only if it is newer than the last one passed on. The first state of
+//  - passes a `state` on only if it is not older than the last one passed on: one of the same
+//    version is the server refreshing what no version counts (a commitment's progress on the
+//    follow-up board), sent after the one it replaces on the same connection. The first state of
 //    each connection is the server's snapshot and is always taken (after a restart from a
 //    restored database the server's word wins over what the page remembers);
 //  - answers a `patch` whose `base_version` is not the version it holds with `resync`;
@@ -100,7 +102,7 @@ export function connectLive({ namespace = "/live", auth = () => ({}), onState = 
     if (!state || typeof state.version !== "number") return;
     const first = freshConnection;
     freshConnection = false;
-    if (!first && client.version !== null && state.version <= client.version) return; // stale
+    if (!first && client.version !== null && state.version < client.version) return; // stale
     const previous = client.version;
     client.version = state.version;
     client.state = state;
