@@ -28,7 +28,7 @@ from .followup.api import blp as followup_api
 from .followup.views import bp as followup_pages
 from .health import blp as health_api
 from .letters.views import bp as letters_pages
-from .live import events as live_events  # noqa: F401 - registers the Socket.IO handlers
+from .live import events as live_events
 from .live import packets, presence, snapshots
 from .live.compression import NoWebSocketCompression
 from .opendata.views import bp as opendata_pages
@@ -108,6 +108,7 @@ def init_extensions(app: Flask) -> None:
                       async_handlers=False, ping_interval=app.config["LIVE_PING_INTERVAL"],
                       ping_timeout=app.config["LIVE_PING_TIMEOUT"],
                       json=packets)  # a state goes out as the text it was encoded to once
+    live_events.register(socketio)
     realtime.init_app(app)
     if not app.config["WEBSOCKET_COMPRESSION"]:
         # Outside Socket.IO's middleware (Flask's way to add WSGI middleware; typed as a method).
