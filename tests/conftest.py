@@ -91,7 +91,11 @@ def make_app(url: str, tmp_path, **overrides):
 
 def pytest_generate_tests(metafunc):
     """`both_databases` tests get the `app` fixture once per database (see the docstring above)."""
-    if "app" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+    if "app" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        metafunc.parametrize("app", ["postgresql"], indirect=True)
+    elif metafunc.definition.get_closest_marker("both_databases"):
         metafunc.parametrize("app", DATABASES, indirect=True)
 
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from .commitment_data import JPEG, Commitments, pdf_bytes, snapshot
 from .test_commitments_evidence import stored_files, upload
-from .test_dept_pages import file, post, text_of
+from .test_workspace_pages import file, post, text_of
 
 ARTIST, CAMERA = "Chen Xiulan", "PhoneMaker X1"   # EXIF text is ASCII
 GPS_IFD, ORIENTATION, ARTIST_TAG, MAKE_TAG = 0x8825, 0x0112, 0x013B, 0x010F

@@ -8,7 +8,7 @@ import pytest
 from tracker.commitments import rules
 
 from .commitment_data import Commitments, snapshot
-from .test_dept_pages import post
+from .test_workspace_pages import post
 
 TODAY = date(2027, 2, 12)          # 12 days after the deadline said on air
 DEADLINE = date(2027, 1, 31)

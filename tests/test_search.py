@@ -227,11 +227,11 @@ def test_common_words_page_in_the_list_order_whichever_plan_finds_them(client, s
     assert pages == expected
 
 
+@pytest.mark.postgresql_only
 def test_postgresql_documents_are_narrow_text_with_an_exact_gram_index(story):
     """PostgreSQL (migration 0015): a document is its text alone, indexed by the expression
-    `search_grams(text)`; the grams are those of migration 0010, computed in one pass."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite searches through FTS5")
+    `search_grams(text)`; the grams are those of migration 0010, computed in one pass
+    (SQLite searches through FTS5)."""
     columns = db.session.scalars(text("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'search_commitments' ORDER BY ordinal_position")).all()
     assert columns == ["id", "public", "private"]
