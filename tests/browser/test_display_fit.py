@@ -2,6 +2,8 @@
 English, are shown whole — smaller type and more lines, never "…", never cut by a box's edge."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .display_helpers import FULL_HD, open_display, snap
@@ -37,14 +39,17 @@ TEXTS = {
     },
 }
 
-# Every text box the display may show, and the boxes they must stay inside.
-MEASURE = """(texts) => {
-  const selector = [".episode-title", ".neutral-episode span", ".featured-title", ".featured-summary", ".fact dd",
-    ".chip", ".idle-title", ".next-ref", ".next-title", ".promise-who", ".promise-content", ".promise-deadline",
-    ".lt-kicker", ".lt-headline", ".roll-department", ".roll-official", ".roll-content", ".fu-title",
-    ".fu-department", ".fu-official", ".fu-content", ".fu-badge", ".timer-title", ".timer-clock", ".frame-topic",
-    ".frame-program", ".masthead-program"].join(",");
-  const boxes = ".panel, .lower-third, .lt-band, .frame, .timer, .masthead, .neutral, .fu-row, .roll-item, .promise";
+
+def fit_measure(texts: list[str], boxes: list[str]) -> str:
+    """A page function for `page.evaluate(…, expected)`: every element matching `texts` shown whole,
+    inside its nearest box among `boxes` and inside the screen (no ellipsis, no overflow); and
+    which of the expected texts are not shown."""
+    return FIT_MEASURE.replace("SELECTOR", json.dumps(texts)).replace("BOXES", json.dumps(", ".join(boxes)))
+
+
+FIT_MEASURE = """(texts) => {
+  const selector = SELECTOR.join(",");
+  const boxes = BOXES;
   const stage = document.querySelector("[data-stage]").getBoundingClientRect();
   const shown = (node) => {
     for (let at = node; at && at !== document.body; at = at.parentElement) {
@@ -73,12 +78,23 @@ MEASURE = """(texts) => {
   }
   for (const box of document.querySelectorAll(boxes)) {
     if (shown(box) && (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)) {
-      problems.push(`box overflows: ${box.className} ${box.scrollHeight} > ${box.clientHeight}`);
+      problems.push(`box overflows: ${box.className} ${box.scrollWidth}x${box.scrollHeight} > ${box.clientWidth}x${box.clientHeight}`);
     }
   }
-  const whole = texts.filter((text) => !seen.some((shownText) => shownText.includes(text)));
-  return { problems, missing: whole, count: seen.length };
+  const missing = texts.filter((text) => !seen.some((shownText) => shownText.includes(text)));
+  return { problems, missing, count: seen.length };
 }"""
+
+
+# Every text box the display may show, and the boxes they must stay inside.
+MEASURE = fit_measure(
+    [
+        ".episode-title", ".neutral-episode span", ".featured-title", ".featured-summary", ".fact dd", ".chip",
+        ".idle-title", ".next-ref", ".next-title", ".promise-who", ".promise-content", ".promise-deadline",
+        ".lt-kicker", ".lt-headline", ".roll-department", ".roll-official", ".roll-content", ".fu-title",
+        ".fu-department", ".fu-official", ".fu-content", ".fu-badge", ".timer-title", ".timer-clock",
+        ".frame-topic", ".frame-program", ".masthead-program"],
+    [".panel", ".lower-third", ".lt-band", ".frame", ".timer", ".masthead", ".neutral", ".fu-row", ".roll-item", ".promise"])
 
 
 @pytest.fixture(params=["zh", "en"])
@@ -148,44 +164,11 @@ def test_long_texts_fit_every_layout(page, long_show):
 LONGEST_TITLE = ("幸福路断头路十年未打通居民每天绕行三公里上学就医极不方便多次反映至今没有任何明确答复" * 5)[:200]
 LONGEST_TITLE_EN = ("Xingfu Road dead end still not opened after ten years, residents detour three kilometres "
                     "daily to school and hospital ") * 2
-POLL_MEASURE = """(texts) => {
-  const selector = [".poll-title", ".poll-summary", ".poll-ref", ".chip", ".poll-question", ".poll-scan-label",
-    ".poll-timer", ".poll-result-label", ".poll-bar-label", ".poll-bar-pct", ".poll-total", ".tag-live"].join(",");
-  const boxes = ".panel, .poll-case-body, .poll-side, .poll-bar, .poll-layout";
-  const stage = document.querySelector("[data-stage]").getBoundingClientRect();
-  const shown = (node) => {
-    for (let at = node; at && at !== document.body; at = at.parentElement) {
-      const style = getComputedStyle(at);
-      if (at.hidden || style.display === "none" || style.visibility === "hidden" || style.opacity === "0") return false;
-    }
-    return node.getClientRects().length > 0;
-  };
-  const inside = (inner, outer) => inner.left >= outer.left - 1 && inner.right <= outer.right + 1
-    && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-  const problems = [], seen = [];
-  for (const node of document.querySelectorAll(selector)) {
-    if (!shown(node) || !node.textContent.trim()) continue;
-    const style = getComputedStyle(node);
-    const name = `${node.className}: ${node.textContent.slice(0, 30)}`;
-    seen.push(node.textContent);
-    if (style.textOverflow === "ellipsis" || style.webkitLineClamp !== "none") problems.push(`cut by CSS: ${name}`);
-    if (style.display !== "inline" && (node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1)) {
-      problems.push(`overflows itself: ${name} ${node.scrollWidth}x${node.scrollHeight} in ${node.clientWidth}x${node.clientHeight}`);
-    }
-    const rect = node.getBoundingClientRect();
-    const box = node.parentElement.closest(boxes);
-    if (box && !inside(rect, box.getBoundingClientRect())) problems.push(`outside its box: ${name}`);
-    if (!inside(rect, stage)) problems.push(`outside the screen: ${name}`);
-    if (node.textContent.includes("…")) problems.push(`ellipsis: ${name}`);
-  }
-  for (const box of document.querySelectorAll(boxes)) {
-    if (shown(box) && (box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)) {
-      problems.push(`box overflows: ${box.className} ${box.scrollWidth}x${box.scrollHeight} > ${box.clientWidth}x${box.clientHeight}`);
-    }
-  }
-  const missing = texts.filter((text) => !seen.some((shownText) => shownText.includes(text)));
-  return { problems, missing, count: seen.length };
-}"""
+POLL_MEASURE = fit_measure(
+    [
+        ".poll-title", ".poll-summary", ".poll-ref", ".chip", ".poll-question", ".poll-scan-label", ".poll-timer",
+        ".poll-result-label", ".poll-bar-label", ".poll-bar-pct", ".poll-total", ".tag-live"],
+    [".panel", ".poll-case-body", ".poll-side", ".poll-bar", ".poll-layout"])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
