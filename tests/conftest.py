@@ -99,15 +99,21 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("app", DATABASES, indirect=True)
 
 
-@pytest.fixture
-def app(request, tmp_path):
-    """The app on a fresh, migrated database: SQLite, or each database under `both_databases`."""
+def app_with(request, tmp_path, **overrides):
+    """The app on a fresh, migrated database (SQLite, or the parametrised one), with `overrides`
+    in its config; disposed of afterwards. For a module's own `app` fixture."""
     kind = getattr(request, "param", "sqlite")
-    application = make_app(database_url(kind, request, tmp_path), tmp_path)
+    application = make_app(database_url(kind, request, tmp_path), tmp_path, **overrides)
     yield application
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """The app on a fresh, migrated database: SQLite, or each database under `both_databases`."""
+    yield from app_with(request, tmp_path)
 
 
 @pytest.fixture

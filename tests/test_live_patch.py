@@ -6,20 +6,14 @@ import json
 
 import pytest
 
-from tracker.extensions import db
-
-from .conftest import database_url, make_app
+from .conftest import app_with
 from .test_live_socket import display, show  # noqa: F401  (the `show` fixture)
 
 
 @pytest.fixture
 def app(request, tmp_path):
     """As a one-process server runs: patches on."""
-    application = make_app(database_url("sqlite", request, tmp_path), tmp_path, LIVE_PATCHES=True)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_with(request, tmp_path, LIVE_PATCHES=True)
 
 
 def events(client, name: str) -> list[dict]:

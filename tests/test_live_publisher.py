@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from tracker.extensions import db, socketio
+from tracker.extensions import socketio
 from tracker.live.publisher import Offer, Publisher
 
-from .conftest import database_url, make_app
+from .conftest import app_with
 from .test_live_socket import display, show, states  # noqa: F401  (the `show` fixture)
 
 
@@ -107,11 +107,7 @@ def test_episodes_have_senders_of_their_own_and_a_failed_push_stops_nothing():
 @pytest.fixture
 def app(request, tmp_path):
     """As the server runs: the push is a background task."""
-    application = make_app(database_url("sqlite", request, tmp_path), tmp_path, LIVE_PUSH_IN_BACKGROUND=True)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from app_with(request, tmp_path, LIVE_PUSH_IN_BACKGROUND=True)
 
 
 def settle(app) -> None:
